@@ -1,0 +1,2 @@
+/** The data contract between trainer and analysis: table schemas, the model spec, and the training-side archive as Parquet. */
+package occam.schemas;
