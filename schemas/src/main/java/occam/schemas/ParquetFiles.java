@@ -130,8 +130,15 @@ final class ParquetFiles {
                 .withConf(conf(table.schema()))
                 .build()) {
             for (GenericRecord row; (row = reader.read()) != null; ) {
+                Object version = row.get("schema_version");
+                if (!(version instanceof Integer v) || v < 1 || v > Table.SCHEMA_VERSION) {
+                    throw new ArchiveFormatException(file, "row " + rows.size() + ": schema_version " + version
+                            + " is not one this reader knows (1.." + Table.SCHEMA_VERSION + "); upgrade occam");
+                }
                 rows.add(row);
             }
+        } catch (ArchiveFormatException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ArchiveFormatException(file, "unreadable at row " + rows.size() + " (" + e.getMessage() + ")", e);
         }
