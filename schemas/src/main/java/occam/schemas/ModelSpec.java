@@ -23,7 +23,7 @@ public record ModelSpec(
         int numLayers,
         String activation,
         double layerNormEps,
-        double probabilityClip) {
+        double probabilityClip) implements java.io.Serializable {
 
     public static final String ARCHITECTURE = "decoder-postln-v1";
     public static final String GELU_TANH = "gelu_tanh";
