@@ -1,0 +1,81 @@
+package occam.analysis.engine.loss;
+
+import occam.analysis.engine.model.CoarseTensor;
+
+/**
+ * A dense layer y = x W + b with W [in, out] either whole or as factors A [in, k] B [k, out]; factors are applied
+ * as (x A) B, which is also cheaper exactly when they were stored (k(in + out) < in x out).
+ */
+final class Linear {
+
+    final int in;
+    final int out;
+    final float[] bias;
+    private final float[][] w;
+    private final float[][] a;
+    private final float[][] b;
+    private final int rank;
+
+    private Linear(int in, int out, float[][] w, float[][] a, float[][] b, int rank, float[] bias) {
+        this.in = in;
+        this.out = out;
+        this.w = w;
+        this.a = a;
+        this.b = b;
+        this.rank = rank;
+        this.bias = bias;
+    }
+
+    static Linear of(CoarseTensor weight, float[] bias) {
+        int in = weight.rows();
+        int out = weight.cols();
+        if (weight.dimensions() != 2) {
+            throw new IllegalArgumentException("tensor '" + weight.name() + "' is not a matrix");
+        }
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("bias of '" + weight.name() + "' has " + bias.length + " values, expected " + out);
+        }
+        if (weight.isFactored()) {
+            int k = weight.rank();
+            return new Linear(in, out, null, rows(weight.left(), in, k), rows(weight.right(), k, out), k, bias);
+        }
+        return new Linear(in, out, rows(weight.values(), in, out), null, null, -1, bias);
+    }
+
+    boolean isFactored() {
+        return a != null;
+    }
+
+    /** Columns of the scratch rows {@link #apply} needs (the rank when factored). */
+    int scratchWidth() {
+        return Math.max(rank, 0);
+    }
+
+    /** y[r] = bias + x[r] W for r < rows; {@code scratch} holds rows of at least {@link #scratchWidth()} floats. */
+    void apply(float[][] x, int rows, float[][] y, float[][] scratch) {
+        if (a == null) {
+            Gemm.multiply(x, rows, w, in, out, bias, y);
+        } else {
+            Gemm.multiply(x, rows, a, in, rank, null, scratch);
+            Gemm.multiply(scratch, rows, b, rank, out, bias, y);
+        }
+    }
+
+    /** W itself, [in][out] (multiplied out when factored, each element an fma chain over the rank). */
+    float[][] dense() {
+        if (a == null) {
+            return w;
+        }
+        float[][] full = new float[in][out];
+        Gemm.multiply(a, in, b, rank, out, null, full);
+        return full;
+    }
+
+    static float[][] rows(float[] flat, int rows, int cols) {
+        float[][] out = new float[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(flat, i * cols, out[i], 0, cols);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package occam.analysis.engine.lowrank;
+
+/**
+ * Thin SVD of a matrix [rows, cols] = U diag(s) V^T, singular values descending, r = min(rows, cols).
+ * {@code u} is [rows, r] and {@code v} is [cols, r], both row-major doubles. Read-only by convention.
+ */
+public record MatrixSvd(String name, int rows, int cols, double[] singularValues, double[] u, double[] v) {
+
+    public MatrixSvd {
+        int r = Math.min(rows, cols);
+        if (singularValues.length != r || u.length != (long) rows * r || v.length != (long) cols * r) {
+            throw new IllegalArgumentException("SVD of '" + name + "' [" + rows + ", " + cols + "]: expected " + r
+                    + " singular values, got " + singularValues.length);
+        }
+    }
+
+    /** min(rows, cols). */
+    public int fullRank() {
+        return singularValues.length;
+    }
+
+    /** The left factor U_k diag(s_k), [rows, k] row-major. */
+    public double[] left(int k) {
+        int r = fullRank();
+        double[] out = new double[rows * k];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                out[i * k + c] = u[i * r + c] * singularValues[c];
+            }
+        }
+        return out;
+    }
+
+    /** The right factor V_k^T, [k, cols] row-major. */
+    public double[] right(int k) {
+        int r = fullRank();
+        double[] out = new double[k * cols];
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < cols; j++) {
+                out[c * cols + j] = v[j * r + c];
+            }
+        }
+        return out;
+    }
+}

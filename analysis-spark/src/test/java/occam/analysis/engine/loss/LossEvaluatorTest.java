@@ -1,0 +1,128 @@
+package occam.analysis.engine.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import occam.analysis.engine.TestModels;
+import occam.analysis.engine.coarse.CoarseGrainer;
+import occam.analysis.engine.model.CoarseModel;
+import occam.schemas.Checkpoint;
+import occam.schemas.Example;
+import occam.schemas.ModelSpec;
+import occam.schemas.Tensor;
+import occam.schemas.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+class LossEvaluatorTest {
+
+    private static final int P = 7;
+    private final List<Example> train = TestModels.addition(P, true);
+
+    @Test
+    void zeroModelPredictsUniformly() {
+        // Every weight 0: LayerNorm of 0 is its bias (0), so the logits are the output bias (0): p(y) = 1/9 for
+        // each of the 33 examples. Loss = ln 9 = 2.1972245773 nats; bits = 33 log2 9 = 104.6105...; arg-max ties
+        // go to token 0, so accuracy = share of labels equal to 0 (a + b = 0 mod 7: 7 pairs, 5 of them train).
+        ModelSpec spec = TestModels.tiny(1);
+        LossResult r = LossEvaluator.evaluate(spec, filled(spec, 0f, Map.of()), train);
+        assertEquals(33, r.examples());
+        assertEquals(Math.log(9), r.meanLossNats(), 1e-12);
+        assertEquals(33 * Math.log(9) / Math.log(2), r.dataBits(), 1e-9);
+        long zeros = train.stream().filter(e -> e.label() == 0).count();
+        assertEquals(zeros, r.correct());
+    }
+
+    @Test
+    void probabilitiesAreClippedAsTheTrainerClipsThem() {
+        // Output bias 100 on token 0 only: p(0) = 1 - 8e-44 -> clipped to 1 - 1e-9 (loss 1e-9 nats);
+        // every other label has p = e^-100 < 1e-9 -> clipped to 1e-9 (loss -ln 1e-9 = 20.7232658369 nats).
+        ModelSpec spec = TestModels.tiny(1);
+        float[] bias = new float[9];
+        bias[0] = 100f;
+        LossResult r = LossEvaluator.evaluate(spec, filled(spec, 0f, Map.of("output.bias", bias)), train);
+        long zeros = train.stream().filter(e -> e.label() == 0).count();
+        double expected = (zeros * -Math.log1p(-1e-9) + (33 - zeros) * -Math.log(1e-9)) / 33;
+        assertEquals(expected, r.meanLossNats(), 1e-12);
+        assertEquals(expected * 33 / Math.log(2), r.dataBits(), 1e-9);
+    }
+
+    @Test
+    void matchesTheLiteralModelWithOneAndTwoLayers() {
+        for (int layers = 1; layers <= 3; layers++) {
+            ModelSpec spec = TestModels.tiny(layers);
+            Checkpoint c = TestModels.structured(spec, "ref", 1, 40 + layers);
+            CoarseModel model = CoarseModel.of(spec, c);
+            assertAgrees(spec, model, "dense, " + layers + " layers");
+            CoarseGrainer grainer = CoarseGrainer.of(spec, model);
+            CoarseModel coarse = grainer.build(0.6, 0.01);
+            assertTrue(coarse.ranksKept().matches(".*\\d.*"), "some matrix is factored: " + coarse.ranksKept());
+            assertAgrees(spec, coarse, "factored, " + layers + " layers");
+        }
+    }
+
+    @Test
+    void everyThreadGetsTheSameBits() throws Exception {
+        ModelSpec spec = TestModels.tiny(2);
+        LossEvaluator evaluator = LossEvaluator.prepare(spec, train);
+        CoarseModel model = CoarseModel.of(spec, TestModels.structured(spec, "det", 1, 5));
+        LossResult first = evaluator.evaluate(model);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<LossResult>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> evaluator.evaluate(model)));
+            }
+            for (Future<LossResult> f : results) {
+                assertEquals(first, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void rejectsExamplesTheModelCannotRead() {
+        ModelSpec spec = TestModels.tiny(1);
+        List<Example> bad = List.of(new Example(12, 1, 2, 3, new int[] {1, 7, 2, 9}, true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LossEvaluator.prepare(spec, bad));
+        assertEquals("example 12: token 9 outside [0, 9)", e.getMessage());
+    }
+
+    @Test
+    void tanhApproximationIsWithinFloatPrecision() {
+        double worst = 0;
+        for (double x = -12; x <= 12; x += 1e-3) {
+            worst = Math.max(worst, Math.abs(Gelu.tanh((float) x) - Math.tanh((float) x)));
+        }
+        assertTrue(worst < 5e-7, "max |error| " + worst);
+    }
+
+    private void assertAgrees(ModelSpec spec, CoarseModel model, String what) {
+        LossResult fast = LossEvaluator.prepare(spec, train).evaluate(model);
+        double[] ref = new ReferenceForward(spec, model).lossAndAccuracy(train);
+        assertEquals(ref[0], fast.meanLossNats(), 2e-6 * ref[0], what);
+        assertEquals(ref[0] * 33 / Math.log(2), fast.dataBits(), 2e-6 * fast.dataBits(), what);
+        assertEquals(ref[1], fast.accuracy(), 1e-12, what);
+    }
+
+    private static Checkpoint filled(ModelSpec spec, float value, Map<String, float[]> overrides) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (TensorSpec ts : spec.tensors()) {
+            float[] v = overrides.get(ts.name());
+            if (v == null) {
+                v = new float[(int) ts.elementCount()];
+                java.util.Arrays.fill(v, value);
+            }
+            tensors.put(ts.name(), new Tensor(ts.shape(), v));
+        }
+        return new Checkpoint("fixture", 0, 0, tensors);
+    }
+}
