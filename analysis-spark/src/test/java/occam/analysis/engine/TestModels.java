@@ -82,6 +82,33 @@ public final class TestModels {
         return new Checkpoint(runId, step, step * 3L, tensors);
     }
 
+    /**
+     * A checkpoint that fits its split: {@link #structured} weights with the output layer scaled by
+     * {@code outputScale} (confident predictions), and the split relabelled with the model's own predictions, so
+     * the checkpoint has accuracy 1 and coarse-graining raises its loss, as with a model that memorized its data.
+     */
+    public static Teacher teacher(ModelSpec spec, String runId, int step, long seed, float outputScale, List<Example> examples) {
+        Checkpoint c = structured(spec, runId, step, seed);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(c.tensors());
+        Tensor out = tensors.get("output.weight");
+        float[] v = out.values().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= outputScale;
+        }
+        tensors.put("output.weight", new Tensor(out.shape(), v));
+        Checkpoint scaled = new Checkpoint(runId, step, c.updateStep(), tensors);
+        int[] labels = occam.analysis.engine.loss.LossEvaluator.prepare(spec, examples)
+                .predictions(occam.analysis.engine.model.CoarseModel.of(spec, scaled));
+        List<Example> relabelled = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            relabelled.add(new Example(e.exampleId(), e.a(), e.b(), labels[i], e.tokens(), e.train()));
+        }
+        return new Teacher(scaled, relabelled);
+    }
+
+    public record Teacher(Checkpoint checkpoint, List<Example> examples) {}
+
     /** Writes the checkpoint to a real archive under {@code root} and reads it back, as the job will. */
     public static Checkpoint archived(Path root, ModelSpec spec, Checkpoint checkpoint, int p) {
         Archive archive = new Archive(root);

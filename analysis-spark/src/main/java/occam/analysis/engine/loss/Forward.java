@@ -44,6 +44,28 @@ final class Forward {
     }
 
     LossResult run(int[] labels) {
+        return loss(labels, logits());
+    }
+
+    /** Arg-max logit per example (first on ties). */
+    int[] predictions() {
+        int vocab = logits();
+        int[] out = new int[slots.examples()];
+        for (int ex = 0; ex < out.length; ex++) {
+            float[] z = ws.logits[ex];
+            int best = 0;
+            for (int j = 1; j < vocab; j++) {
+                if (z[j] > z[best]) {
+                    best = j;
+                }
+            }
+            out[ex] = best;
+        }
+        return out;
+    }
+
+    /** Fills ws.logits[0..n) and returns their width. */
+    private int logits() {
         int n = slots.examples();
         int layers = spec.numLayers();
         firstLayer(layers == 1);
@@ -53,7 +75,7 @@ final class Forward {
         // The last layer left one row per example, the last position, in ws.b[0..n).
         Linear output = linear("output");
         output.apply(ws.b, n, ws.logits, ws.scratch);
-        return loss(labels, output.out);
+        return output.out;
     }
 
     // ---- layer 0: per slot, then per example

@@ -90,6 +90,16 @@ public final class LossEvaluator {
         }
     }
 
+    /** The arg-max logit (first on ties) for each example of the split, in split order. */
+    public int[] predictions(CoarseModel model) {
+        Workspace ws = borrow();
+        try {
+            return new Forward(spec, slots, ws, model).predictions();
+        } finally {
+            release(ws);
+        }
+    }
+
     private Workspace borrow() {
         synchronized (idle) {
             Workspace ws = idle.poll();

@@ -1,0 +1,13 @@
+package occam.analysis.engine;
+
+/** The row of {@code rate_distortion_fits} for a checkpoint. Fields mirror the columns. */
+public record RateDistortionFitRow(
+        int schemaVersion,
+        String settingsHash,
+        String runId,
+        int step,
+        long updateStep,
+        double slopeA,
+        double interceptB,
+        double rSquared,
+        int nPoints) {}

@@ -1,0 +1,204 @@
+package occam.analysis.engine.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.engine.CheckpointAnalysis;
+import occam.analysis.engine.CheckpointAnalyzer;
+import occam.analysis.engine.ComplexityRow;
+import occam.analysis.engine.codec.PaperCodec;
+import occam.analysis.engine.coarse.CoarseGrainer;
+import occam.analysis.engine.coarse.CoarseKey;
+import occam.analysis.engine.loss.LossEvaluator;
+import occam.analysis.engine.model.CoarseModel;
+import occam.schemas.Checkpoint;
+import occam.schemas.Example;
+import occam.schemas.ModelSpec;
+import occam.schemas.Tensor;
+import occam.schemas.TensorSpec;
+
+/**
+ * Measures the engine on the paper's models (p = 113; 1 layer on the add split, 0.2 of 12,769 examples; 2 layers
+ * on the sub split, 0.3), with <em>structured synthetic</em> weights: each matrix a rank-r product plus noise
+ * (r = a quarter of its smaller side), LeCun-normal scale, i.e. compressible the way a trained model is, not a
+ * trained model. The split's labels are the model's own arg-max predictions (a "teacher" split), so the
+ * checkpoint fits its data (accuracy 1, small loss) and coarse-graining raises the loss, as with a trained model
+ * that has memorized its training set. Prints the cost of one search point split into coarse-graining, loss and bzip2 (median of
+ * repeated runs at three points), then one checkpoint's full search with the default settings.
+ *
+ * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R]}, default {@code 1 2 --threads 1 --repeats 7}.
+ */
+public final class EngineBenchmark {
+
+    /** Scales the output layer so predictions are confident (and fragile, as a memorizing model's are). */
+    static final float OUTPUT_SCALE = Float.parseFloat(System.getProperty("occam.bench.outputScale", "20"));
+
+    /** Full-rank noise added to each low-rank matrix, relative to the LeCun scale 1/sqrt(fan_in). */
+    static final double NOISE = Double.parseDouble(System.getProperty("occam.bench.noise", "1.0"));
+
+    private EngineBenchmark() {}
+
+    public static void main(String[] args) {
+        List<Integer> layers = new ArrayList<>();
+        int threads = 1;
+        int repeats = 7;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                default -> layers.add(Integer.parseInt(args[i]));
+            }
+        }
+        if (layers.isEmpty()) {
+            layers = List.of(1, 2);
+        }
+        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " processors visible, engine threads " + threads);
+        for (int l : layers) {
+            run(l, threads, repeats);
+        }
+    }
+
+    private static void run(int layers, int threads, int repeats) {
+        int p = 113;
+        ModelSpec spec = ModelSpec.paper(p, layers);
+        double fraction = layers == 1 ? 0.2 : 0.3;
+        Checkpoint checkpoint = structured(spec, 11);
+        List<Example> train = teacherLabels(spec, checkpoint, split(p, fraction, 7));
+        System.out.printf("%n== %d layer(s): %,d parameters, %,d training examples%n", layers, spec.parameterCount(), train.size());
+
+        LossEvaluator evaluator = LossEvaluator.prepare(spec, train);
+        CoarseModel original = CoarseModel.of(spec, checkpoint);
+        long s0 = System.nanoTime();
+        CoarseGrainer grainer = CoarseGrainer.of(spec, original);
+        System.out.printf("SVD of %d matrices: %.0f ms%n", spec.matrices().size(), (System.nanoTime() - s0) / 1e6);
+        System.out.printf("naive bzip2: %,d bytes of %,d raw%n", PaperCodec.compressedSize(original), 4 * spec.parameterCount());
+        double[][] points = {{1.0, 0.01}, {0.9, 0.01}, {0.7, 0.05}};
+        System.out.println("per search point, median of " + repeats + " (after warm-up):");
+        System.out.println("  tau    Delta   ranks kept                          coarse-graining  loss     bzip2    bytes");
+        for (double[] pt : points) {
+            CoarseKey key = grainer.key(pt[0], pt[1]);
+            for (int w = 0; w < 3; w++) {
+                evaluator.evaluate(grainer.build(key));
+            }
+            long[] c = new long[repeats];
+            long[] l = new long[repeats];
+            long[] z = new long[repeats];
+            long bytes = 0;
+            for (int r = 0; r < repeats; r++) {
+                long a = System.nanoTime();
+                CoarseModel m = grainer.build(key);
+                long b = System.nanoTime();
+                evaluator.evaluate(m);
+                long d = System.nanoTime();
+                bytes = PaperCodec.compressedSize(m);
+                long e = System.nanoTime();
+                c[r] = b - a;
+                l[r] = d - b;
+                z[r] = e - d;
+            }
+            System.out.printf("  %.2f  %.3f   %-35s %6.1f ms  %6.1f ms  %6.1f ms  %,d%n", pt[0], pt[1], abbreviate(key.ranksKept()),
+                    median(c), median(l), median(z), bytes);
+        }
+
+        AnalysisSettings settings = AnalysisSettings.defaults();
+        System.out.println("full search, default settings (" + settings.canonicalString() + "):");
+        CheckpointAnalysis a = CheckpointAnalyzer.analyze(spec, p, checkpoint, train, settings, threads);
+        System.out.println("  " + a.stats());
+        System.out.printf("  checkpoint: loss %.4f nats, accuracy %.3f, naive %,d bytes%n", a.baseline().lossNats(),
+                a.baseline().trainAccuracy(), a.baseline().naiveBzip2Bytes());
+        System.out.println("  epsilon  source  tau     Delta    bytes     loss increase  points");
+        for (ComplexityRow r : a.complexity()) {
+            System.out.printf("  %-7s  %-6s  %.3f  %.5f  %,8d  %.4f         %d%n", r.epsilon(), r.source(), r.tau(), r.delta(),
+                    r.compressedBytes(), r.lossIncreaseNats(), r.pointsEvaluated());
+        }
+    }
+
+    /** The same examples labelled by the model's own prediction. */
+    static List<Example> teacherLabels(ModelSpec spec, Checkpoint checkpoint, List<Example> examples) {
+        int[] labels = LossEvaluator.prepare(spec, examples).predictions(CoarseModel.of(spec, checkpoint));
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            out.add(new Example(e.exampleId(), e.a(), e.b(), labels[i], e.tokens(), true));
+        }
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 35 ? s : s.substring(0, 32) + "...";
+    }
+
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[s.length / 2] / 1e6;
+    }
+
+    /** a + b mod p as [a, p, b, p + 1]; a seeded shuffle's first fraction is train. */
+    static List<Example> split(int p, double fraction, long seed) {
+        List<Example> all = new ArrayList<>();
+        int id = 0;
+        for (int a = 0; a < p; a++) {
+            for (int b = 0; b < p; b++) {
+                all.add(new Example(id++, a, b, (a + b) % p, new int[] {a, p, b, p + 1}, true));
+            }
+        }
+        Collections.shuffle(all, new Random(seed));
+        return new ArrayList<>(all.subList(0, (int) Math.round(fraction * all.size())));
+    }
+
+    /** Each matrix a rank-(min/4) product plus noise at LeCun scale; gains near 1, biases small. */
+    static Checkpoint structured(ModelSpec spec, long seed) {
+        Random random = new Random(seed);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (TensorSpec ts : spec.tensors()) {
+            int[] shape = ts.shape();
+            float[] v = new float[(int) ts.elementCount()];
+            if (ts.isMatrix()) {
+                int m = shape[0];
+                int n = shape[1];
+                int r = Math.max(1, Math.min(m, n) / 4);
+                float[] a = new float[m * r];
+                float[] b = new float[r * n];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) random.nextGaussian();
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) random.nextGaussian();
+                }
+                double s = 1.0 / Math.sqrt((double) m * r);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double x = 0;
+                        for (int k = 0; k < r; k++) {
+                            x += a[i * r + k] * b[k * n + j];
+                        }
+                        v[i * n + j] = (float) (s * x + NOISE / Math.sqrt(m) * random.nextGaussian());
+                    }
+                }
+                if (ts.name().equals("output.weight")) {
+                    // confident predictions: the teacher labels are fitted with a small loss
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] *= OUTPUT_SCALE;
+                    }
+                }
+            } else if (ts.name().endsWith(".gain")) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (1 + 0.1 * random.nextGaussian());
+                }
+            } else {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (0.02 * random.nextGaussian());
+                }
+            }
+            tensors.put(ts.name(), new Tensor(shape, v));
+        }
+        return new Checkpoint("bench", 1000, 5000, tensors);
+    }
+}

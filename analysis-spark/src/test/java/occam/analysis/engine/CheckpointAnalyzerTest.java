@@ -1,0 +1,198 @@
+package occam.analysis.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import occam.analysis.engine.codec.PaperCodec;
+import occam.analysis.engine.coarse.CoarseGrainer;
+import occam.analysis.engine.loss.LossEvaluator;
+import occam.analysis.engine.loss.LossResult;
+import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.search.CoarseSearch;
+import occam.schemas.Checkpoint;
+import occam.schemas.Example;
+import occam.schemas.ModelSpec;
+import occam.schemas.Table;
+import occam.schemas.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointAnalyzerTest {
+
+    private static final int P = 7;
+    private static final ModelSpec SPEC = TestModels.tiny(1);
+    private static final AnalysisSettings SETTINGS = AnalysisSettings.defaults();
+
+    @TempDir
+    static Path archive;
+
+    private static Checkpoint checkpoint;
+    private static List<Example> train;
+    private static CheckpointAnalysis analysis;
+
+    @BeforeAll
+    static void analyzeOnce() {
+        TestModels.Teacher t = TestModels.teacher(SPEC, "tiny-add", 40, 9, 12f, TestModels.addition(P, true));
+        // through a real archive file, as the job reads it
+        checkpoint = TestModels.archived(archive, SPEC, t.checkpoint(), P);
+        train = t.examples();
+        analysis = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 1);
+    }
+
+    @Test
+    void everyBestPointMeetsItsBoundWhenRebuiltFromItsBytes() {
+        LossEvaluator evaluator = LossEvaluator.prepare(SPEC, train);
+        CoarseGrainer grainer = CoarseGrainer.of(SPEC, CoarseModel.of(SPEC, checkpoint));
+        double base = analysis.baseline().lossNats();
+        int searched = 0;
+        for (ComplexityRow row : analysis.complexity()) {
+            if (!row.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                continue;
+            }
+            searched++;
+            byte[] bytes = PaperCodec.encode(grainer.build(row.tau(), row.delta()));
+            assertEquals(row.compressedBytes(), bytes.length, "size of epsilon " + row.epsilon());
+            CoarseModel decoded = PaperCodec.decode(bytes);
+            assertEquals(row.ranksKept(), decoded.ranksKept());
+            LossResult r = evaluator.evaluate(decoded);
+            assertEquals(row.lossNats(), r.meanLossNats(), 0.0, "decoded loss equals the evaluated one exactly");
+            assertEquals(row.dataBits(), r.dataBits(), 0.0);
+            assertTrue(r.meanLossNats() <= base + row.epsilon(), "epsilon " + row.epsilon() + ": increase " + (r.meanLossNats() - base));
+        }
+        assertTrue(searched >= 5, "the search met most bounds: " + searched);
+    }
+
+    @Test
+    void smallerEpsilonNeverGivesASmallerSize() {
+        List<ComplexityRow> rows = analysis.complexity();
+        assertEquals(SETTINGS.epsilons().size(), rows.size());
+        for (ComplexityRow a : rows) {
+            for (ComplexityRow b : rows) {
+                if (a.epsilon() < b.epsilon()) {
+                    assertTrue(a.compressedBytes() >= b.compressedBytes(), "epsilon " + a.epsilon() + " vs " + b.epsilon());
+                }
+            }
+        }
+        assertTrue(rows.get(0).compressedBytes() < analysis.baseline().naiveBzip2Bytes(), "coarse-graining compresses");
+    }
+
+    @Test
+    void rowsCarryWhatTheTablesNeed() {
+        String hash = SETTINGS.hash();
+        BaselineRow b = analysis.baseline();
+        assertEquals(Table.SCHEMA_VERSION, b.schemaVersion());
+        assertEquals(hash, b.settingsHash());
+        assertEquals(SPEC.parameterCount(), b.nParameters());
+        assertEquals(4 * SPEC.parameterCount(), b.rawBytes());
+        assertEquals(PaperCodec.encode(CoarseModel.of(SPEC, checkpoint)).length, b.naiveBzip2Bytes());
+        assertEquals(1.0, b.trainAccuracy(), "the teacher split is fitted");
+        assertEquals(train.size() * Math.log(P) / Math.log(2), b.labelCodeBits(), 1e-9);
+
+        List<EvaluationRow> ev = analysis.evaluations();
+        Set<String> models = new HashSet<>();
+        double[] grid = SETTINGS.plan().deltas();
+        for (int i = 0; i < ev.size(); i++) {
+            EvaluationRow r = ev.get(i);
+            assertEquals(i, r.pointIndex());
+            assertEquals(hash, r.settingsHash());
+            assertTrue(models.add(r.ranksKept() + "@" + r.delta()), "each coarse model once: " + r);
+            assertEquals(r.phase().equals(CoarseSearch.REFINE), r.epsilon() != null, "only refine points carry an epsilon");
+            assertEquals(9, r.ranksKept().split(",").length);
+            assertEquals(r.lossNats() - b.lossNats(), r.lossIncreaseNats(), 1e-12);
+            assertEquals(CheckpointAnalyzer.smallestValidEpsilon(r.lossIncreaseNats(), SETTINGS.epsilons()), r.smallestValidEpsilon());
+            if (r.phase().equals(CoarseSearch.QUANTIZATION)) {
+                assertEquals(1.0, r.tau());
+                assertEquals(grid[i], r.delta(), "Algorithm 2 comes first, Delta ascending");
+            }
+        }
+        for (ComplexityRow c : analysis.complexity()) {
+            assertEquals(8.0 * c.compressedBytes(), c.complexityBits());
+            assertEquals(c.complexityBits() + c.dataBits(), c.totalDescriptionBits());
+            assertEquals(train.size(), c.nTrain());
+            assertEquals(c.generalizationBound() >= 1, c.boundVacuous());
+            assertTrue(c.pointsEvaluated() >= 1 && c.pointsEvaluated() <= ev.size());
+            if (c.quantizationOnlyDelta() != null) {
+                assertTrue(c.quantizationOnlyBytes() >= c.compressedBytes(), "the search includes Algorithm 2's points");
+            }
+            List<SpectrumRow> spectra = analysis.spectra().stream().filter(s -> s.epsilon() == c.epsilon()).toList();
+            assertEquals(9, spectra.size());
+            String[] ranks = c.ranksKept().split(",");
+            for (int i = 0; i < 9; i++) {
+                SpectrumRow s = spectra.get(i);
+                assertEquals(SPEC.matrices().get(i).name(), s.tensor());
+                assertEquals(ranks[i].equals("dense") ? Math.min(s.rows(), s.cols()) : Integer.parseInt(ranks[i]), s.rankKept());
+                assertEquals(!ranks[i].equals("dense"), s.factored());
+                assertEquals(Math.exp(s.spectralEntropyNats()), s.effectiveRank(), 1e-9);
+            }
+        }
+        assertEquals(SETTINGS.epsilons().size(), analysis.rateDistortionFit().nPoints());
+        assertEquals(analysis.stats().distinctModels(), ev.size());
+    }
+
+    @Test
+    void sameInputsGiveIdenticalRowsWhateverTheThreadCount() {
+        CheckpointAnalysis again = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 2);
+        assertTrue(again.sameRows(analysis), "threads 2 vs 1");
+        CheckpointAnalysis third = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 1);
+        assertEquals(analysis.evaluations(), third.evaluations());
+        assertEquals(analysis.complexity(), third.complexity());
+    }
+
+    @Test
+    void naiveStandsInWhenNoPointMeetsTheBound() {
+        // Delta in [0.5, 1] zeroes nearly every weight of this confident model: no point stays within 1e-6 nats
+        AnalysisSettings coarse = new AnalysisSettings(List.of(1e-6), 0.5, 2, 0.5, 1.0, 2, 1, 64, 0.05, "paper");
+        CheckpointAnalysis a = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, coarse, 1);
+        ComplexityRow row = a.complexity().get(0);
+        assertEquals(ComplexityRow.SOURCE_NAIVE, row.source());
+        assertEquals(a.baseline().naiveBzip2Bytes(), row.compressedBytes());
+        assertEquals(1.0, row.tau());
+        assertEquals(0.0, row.delta());
+        assertEquals(0.0, row.lossIncreaseNats());
+        assertEquals("dense,dense,dense,dense,dense,dense,dense,dense,dense", row.ranksKept());
+        assertNull(row.quantizationOnlyDelta());
+        assertNull(row.quantizationOnlyBytes());
+        assertTrue(a.spectra().stream().noneMatch(SpectrumRow::factored));
+    }
+
+    @Test
+    void badInputIsRejectedWithItsReason() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>(checkpoint.tensors());
+        float[] v = tensors.get("layers.0.mlp.in.bias").values().clone();
+        v[3] = Float.NaN;
+        tensors.put("layers.0.mlp.in.bias", new Tensor(new int[] {v.length}, v));
+        Checkpoint nan = new Checkpoint("tiny-add", 41, 1, tensors);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointAnalyzer.analyze(SPEC, P, nan, train, SETTINGS, 1));
+        assertEquals("checkpoint tiny-add@41: tensor 'layers.0.mlp.in.bias' holds NaN at flat index 3", e.getMessage());
+
+        tensors.put("layers.0.mlp.in.bias", checkpoint.tensor("layers.0.mlp.in.bias"));
+        tensors.remove("output.bias");
+        Checkpoint missing = new Checkpoint("tiny-add", 42, 1, tensors);
+        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(SPEC, P, missing, train, SETTINGS, 1));
+        assertEquals("checkpoint tiny-add@42: tensor 'output.bias' is missing", e.getMessage());
+
+        List<Example> withTest = TestModels.addition(P, false);
+        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(SPEC, P, checkpoint, withTest, SETTINGS, 1));
+        assertEquals("checkpoint tiny-add@40: example 2 of the training split is marked test", e.getMessage());
+    }
+
+    @Test
+    void refinementStaysInsideTheBox() {
+        for (EvaluationRow r : analysis.evaluations()) {
+            assertTrue(r.tau() >= SETTINGS.tauMin() && r.tau() <= 1, "tau " + r.tau());
+            assertTrue(r.delta() >= SETTINGS.deltaMin() && r.delta() <= SETTINGS.deltaMax(), "Delta " + r.delta());
+        }
+        assertNotNull(analysis.stats());
+    }
+}

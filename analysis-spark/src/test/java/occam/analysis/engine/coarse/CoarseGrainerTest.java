@@ -1,0 +1,67 @@
+package occam.analysis.engine.coarse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import occam.analysis.engine.TestModels;
+import occam.analysis.engine.lowrank.LowRank;
+import occam.analysis.engine.lowrank.MatrixSvd;
+import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.model.CoarseTensor;
+import occam.schemas.ModelSpec;
+import org.junit.jupiter.api.Test;
+
+class CoarseGrainerTest {
+
+    private final ModelSpec spec = TestModels.tiny(1);
+    private final CoarseModel original = CoarseModel.of(spec, TestModels.structured(spec, "g", 1, 3));
+    private final CoarseGrainer grainer = CoarseGrainer.of(spec, original);
+
+    @Test
+    void tauOneKeepsEveryMatrixDenseAndQuantizesEverything() {
+        CoarseModel m = grainer.build(1.0, 0.25);
+        assertEquals("dense,dense,dense,dense,dense,dense,dense,dense,dense", m.ranksKept());
+        assertEquals(spec.parameterCount(), m.storedValues());
+        for (CoarseTensor t : m.tensors()) {
+            for (float v : t.values()) {
+                double steps = v / 0.25;
+                assertEquals(Math.rint(steps), steps, 1e-6, t.name());
+            }
+        }
+        assertEquals(original, grainer.build(1.0, 0), "Delta 0 and tau 1: the checkpoint itself");
+    }
+
+    @Test
+    void ranksFollowTheRuleAndFactorsAreQuantized() {
+        double tau = 0.7;
+        CoarseKey key = grainer.key(tau, 0.01);
+        CoarseModel m = grainer.build(key);
+        assertEquals(key.ranksKept(), m.ranksKept());
+        int i = 0;
+        for (CoarseTensor t : m.tensors()) {
+            if (t.dimensions() != 2) {
+                continue;
+            }
+            MatrixSvd svd = grainer.svds().get(i++);
+            int k = LowRank.rank(svd.singularValues(), tau);
+            assertEquals(LowRank.factorsAreSmaller(k, t.rows(), t.cols()), t.isFactored(), t.name());
+            if (t.isFactored()) {
+                assertEquals(k, t.rank());
+                assertEquals((long) k * (t.rows() + t.cols()), t.storedValues());
+                for (float v : t.left()) {
+                    assertEquals(Math.rint(v / 0.01), v / 0.01, 1e-4, t.name());
+                }
+            }
+        }
+        assertTrue(m.storedValues() < spec.parameterCount());
+    }
+
+    @Test
+    void keysIdentifyModels() {
+        assertEquals(grainer.key(0.999999, 0.1).ranksKept().contains("dense"), true);
+        assertEquals(grainer.key(0.55, 0.1), grainer.key(0.55, 0.1));
+        assertNotEquals(grainer.key(0.55, 0.1), grainer.key(0.55, 0.2));
+        assertEquals("dense,3", new CoarseKey(new int[] {-1, 3}, 0.5).ranksKept());
+    }
+}
