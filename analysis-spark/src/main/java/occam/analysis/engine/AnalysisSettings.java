@@ -38,7 +38,7 @@ public record AnalysisSettings(
         int refinementSteps,
         int candidates,
         double boundDelta,
-        String codec) {
+        String codec) implements java.io.Serializable {
 
     /** Bumped whenever the engine would give different numbers for the same settings, so the hash changes. */
     public static final int ENGINE_VERSION = 1;

@@ -13,13 +13,61 @@ import java.util.Arrays;
  */
 final class Gemm {
 
+    /** A product with this class's contract. */
+    interface Kernel {
+        String name();
+
+        void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y);
+    }
+
+    /** The plain-Java kernel (C2 auto-vectorization). */
+    static final Kernel PLAIN = new Kernel() {
+        @Override
+        public String name() {
+            return "plain Java";
+        }
+
+        @Override
+        public void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
+            plain(x, rows, w, inner, cols, bias, y);
+        }
+    };
+
+    /**
+     * {@link VectorGemm} when the JVM resolves {@code jdk.incubator.vector} (run with
+     * {@code --add-modules jdk.incubator.vector}) and {@code -Doccam.engine.vector=false} is not set; else
+     * {@link #PLAIN}. Either gives the same bits.
+     */
+    static final Kernel KERNEL = choose();
+
     private Gemm() {}
+
+    /** Which kernel this JVM uses, for logs and benchmarks. */
+    static String kernelName() {
+        return KERNEL.name();
+    }
 
     /**
      * y[r][0..cols) = bias + sum_k x[r][k] w[k][0..cols), for r in [0, rows). {@code w} has {@code inner} rows;
      * {@code bias} may be null (zero).
      */
     static void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
+        KERNEL.multiply(x, rows, w, inner, cols, bias, y);
+    }
+
+    private static Kernel choose() {
+        if ("false".equals(System.getProperty("occam.engine.vector"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return PLAIN;
+        }
+        try {
+            return (Kernel) Class.forName("occam.analysis.engine.loss.VectorGemm").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return PLAIN;
+        }
+    }
+
+    static void plain(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             float[] y0 = y[r];

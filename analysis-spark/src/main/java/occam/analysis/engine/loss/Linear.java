@@ -61,6 +61,16 @@ final class Linear {
         }
     }
 
+    /** y[r] = x[r] W, without the bias. */
+    void applyWithoutBias(float[][] x, int rows, float[][] y, float[][] scratch) {
+        if (a == null) {
+            Gemm.multiply(x, rows, w, in, out, null, y);
+        } else {
+            Gemm.multiply(x, rows, a, in, rank, null, scratch);
+            Gemm.multiply(scratch, rows, b, rank, out, null, y);
+        }
+    }
+
     /** W itself, [in][out] (multiplied out when factored, each element an fma chain over the rank). */
     float[][] dense() {
         if (a == null) {

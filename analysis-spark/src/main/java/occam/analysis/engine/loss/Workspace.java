@@ -11,8 +11,13 @@ final class Workspace {
     final float[][] headQuery;   // [Sq][dh]
     final float[][] headKeyT;    // [dh][S]
     final float[][] headValue;   // [S][dh]
+    final float[][] headOutput;  // [dh][d]  rows of Wo of one head, centred and scaled by the LayerNorm gain
+    final float[][] headMlp;     // [dh][F]  those rows through W_in
     final float[][][] scores;    // [H][Sq][S]  q.k / sqrt(dh)
     final float[][][] valueOut;  // [H][S][d]   v_head Wo_head
+    final float[][][] valueMlp;  // [H][S][F]   centred(v_head Wo_head) * gain, through W_in
+    final float[][] queryCentred; // [Sq][d]
+    final float[][] queryMlp;    // [Sq][F]     centred(x + b_o) * gain, through W_in
 
     // per example rows
     final float[][] a;           // [rows][d]
@@ -23,6 +28,8 @@ final class Workspace {
     final float[][] value;
     final float[][] query;
     final float[][] attention;
+    final float[][] headRows;    // [n][dh]
+    final float[][] headRows2;   // [n][dh]
     final float[][] lastRows;    // [n] views of the last position's rows
     final float[][] logits;      // [n][V]
 
@@ -36,8 +43,13 @@ final class Workspace {
         headQuery = new float[querySlots][dHead];
         headKeyT = new float[dHead][slots];
         headValue = new float[slots][dHead];
+        headOutput = new float[dHead][dModel];
+        headMlp = new float[dHead][dMlp];
         scores = new float[heads][querySlots][slots];
         valueOut = new float[heads][slots][dModel];
+        valueMlp = new float[heads][slots][dMlp];
+        queryCentred = new float[querySlots][dModel];
+        queryMlp = new float[querySlots][dMlp];
         a = new float[rows][dModel];
         b = new float[rows][dModel];
         mlp = new float[rows][dMlp];
@@ -47,6 +59,8 @@ final class Workspace {
         value = new float[deep][dModel];
         query = new float[deep][dModel];
         attention = new float[deep][dModel];
+        headRows = new float[layers > 1 ? n : 0][dHead];
+        headRows2 = new float[layers > 1 ? n : 0][dHead];
         lastRows = new float[n][];
         logits = new float[n][vocab];
     }

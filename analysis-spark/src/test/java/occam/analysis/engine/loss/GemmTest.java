@@ -1,0 +1,59 @@
+package occam.analysis.engine.loss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+
+    @Test
+    void productByHand() {
+        // [1 2] x [[1 0 2], [3 1 0]] + [0.5 0 0] = [7.5 2 2]
+        float[][] y = new float[1][3];
+        Gemm.multiply(new float[][] {{1, 2}}, 1, new float[][] {{1, 0, 2}, {3, 1, 0}}, 2, 3, new float[] {0.5f, 0, 0}, y);
+        assertArrayEquals(new float[] {7.5f, 2, 2}, y[0]);
+        // rank 0: bias only
+        Gemm.multiply(new float[][] {{}}, 1, new float[0][], 0, 3, new float[] {1, 2, 3}, y);
+        assertArrayEquals(new float[] {1, 2, 3}, y[0]);
+    }
+
+    @Test
+    void vectorKernelGivesThePlainKernelsBits() {
+        assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
+        Random random = new Random(2);
+        int[][] shapes = {{7, 128, 512}, {5, 512, 128}, {9, 128, 115}, {3, 32, 228}, {6, 17, 3}, {4, 0, 40}, {11, 128, 1}};
+        for (int[] s : shapes) {
+            int rows = s[0];
+            int inner = s[1];
+            int cols = s[2];
+            float[][] x = fill(random, rows, inner);
+            float[][] w = fill(random, inner, cols);
+            float[] bias = fill(random, 1, cols)[0];
+            for (float[] b : new float[][] {bias, null}) {
+                float[][] plain = new float[rows][cols];
+                float[][] vector = new float[rows][cols];
+                Gemm.PLAIN.multiply(x, rows, w, inner, cols, b, plain);
+                Gemm.KERNEL.multiply(x, rows, w, inner, cols, b, vector);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        assertEquals(Float.floatToRawIntBits(plain[r][c]), Float.floatToRawIntBits(vector[r][c]),
+                                "shape " + java.util.Arrays.toString(s) + " at " + r + "," + c);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[][] fill(Random random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        return m;
+    }
+}
