@@ -1,0 +1,72 @@
+package occam.analysis.job;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.engine.CheckpointAnalysis;
+import occam.analysis.engine.CheckpointAnalyzer;
+import occam.schemas.Table;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Option;
+
+/** The analysis settings as flags (every one hashed into settings_hash), and the engine they configure. */
+final class SettingsOptions {
+
+    private static final AnalysisSettings DEFAULTS = AnalysisSettings.defaults();
+
+    @Option(names = "--epsilons", split = ",", paramLabel = "NATS",
+            description = "Distortion bounds, comma separated. Default: 4,2,1,0.5,0.25,0.125,0.0625.")
+    List<Double> epsilons = new ArrayList<>(DEFAULTS.epsilons());
+
+    @Option(names = "--grid-taus", paramLabel = "N", description = "Grid taus over [tau-min, 1]. Default: ${DEFAULT-VALUE}.")
+    int gridTaus = DEFAULTS.gridTaus();
+
+    @Option(names = "--grid-deltas", paramLabel = "N", description = "Grid Deltas, log-spaced over the Delta range. Default: ${DEFAULT-VALUE}.")
+    int gridDeltas = DEFAULTS.gridDeltas();
+
+    @Option(names = "--refine-steps", paramLabel = "N", description = "Bayesian refinement steps per epsilon. Default: ${DEFAULT-VALUE}.")
+    int refinementSteps = DEFAULTS.refinementSteps();
+
+    @Option(names = "--tau-min", paramLabel = "TAU", description = "Smallest tau searched. Default: ${DEFAULT-VALUE}.")
+    double tauMin = DEFAULTS.tauMin();
+
+    @Option(names = "--delta-min", paramLabel = "DELTA", description = "Smallest quantization step. Default: ${DEFAULT-VALUE}.")
+    double deltaMin = DEFAULTS.deltaMin();
+
+    @Option(names = "--delta-max", paramLabel = "DELTA", description = "Largest quantization step. Default: ${DEFAULT-VALUE}.")
+    double deltaMax = DEFAULTS.deltaMax();
+
+    @Option(names = "--candidates", paramLabel = "N", description = "Candidates scored per refinement step. Default: ${DEFAULT-VALUE}.")
+    int candidates = DEFAULTS.candidates();
+
+    @Option(names = "--bound-delta", paramLabel = "P", description = "Confidence parameter of the generalization bound. Default: ${DEFAULT-VALUE}.")
+    double boundDelta = DEFAULTS.boundDelta();
+
+    AnalysisSettings settings() {
+        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, refinementSteps,
+                candidates, boundDelta, DEFAULTS.codec());
+    }
+
+    AnalysisJob.EngineSetup engineSetup() {
+        return engineSetup(settings());
+    }
+
+    static AnalysisJob.EngineSetup engineSetup(AnalysisSettings settings) {
+        String hash = settings.hash();
+        SearchStage.Engine engine = (spec, labelCount, checkpoint, split, threads) ->
+                rows(CheckpointAnalyzer.analyze(spec, labelCount, checkpoint, split, settings, threads), hash);
+        return new AnalysisJob.EngineSetup(hash, settings.epsilons(), engine);
+    }
+
+    private static Map<Table, List<Row>> rows(CheckpointAnalysis a, String hash) {
+        Map<Table, List<Row>> out = new EnumMap<>(Table.class);
+        out.put(Table.EVALUATIONS, a.evaluations().stream().map(r -> SparkSchemas.row(Table.EVALUATIONS, r, hash)).toList());
+        out.put(Table.COMPLEXITY, a.complexity().stream().map(r -> SparkSchemas.row(Table.COMPLEXITY, r, hash)).toList());
+        out.put(Table.BASELINES, List.of(SparkSchemas.row(Table.BASELINES, a.baseline(), hash)));
+        out.put(Table.SPECTRA, a.spectra().stream().map(r -> SparkSchemas.row(Table.SPECTRA, r, hash)).toList());
+        out.put(Table.RATE_DISTORTION_FITS, List.of(SparkSchemas.row(Table.RATE_DISTORTION_FITS, a.rateDistortionFit(), hash)));
+        return out;
+    }
+}

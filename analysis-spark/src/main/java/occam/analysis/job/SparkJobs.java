@@ -1,0 +1,44 @@
+package occam.analysis.job;
+
+import org.apache.spark.sql.SparkSession;
+
+/** How the job configures Spark, in one place. */
+final class SparkJobs {
+
+    private SparkJobs() {}
+
+    /**
+     * A session builder with the settings the job relies on; {@code master} null keeps what spark-submit set.
+     * Speculation is off: a speculative copy of a search task would only burn a core on the same answer.
+     */
+    static SparkSession.Builder sessionBuilder(String master) {
+        SparkSession.Builder b = SparkSession.builder().appName("occam analyze")
+                .config("spark.speculation", "false")
+                .config("spark.sql.parquet.compression.codec", "snappy")
+                // unreadable checkpoint files are found and quarantined by the input checks, not fatal
+                .config("spark.sql.files.ignoreCorruptFiles", "true");
+        if (master != null) {
+            b.master(master);
+        }
+        return b;
+    }
+
+    /** The explicit master, else none when spark-submit set one, else every local core. */
+    static String masterOrDefault(String explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        return System.getProperty("spark.master") != null ? null : "local[*]";
+    }
+
+    /** Runs a picocli command with the exit codes of the product: 0 success, 1 failure, 2 bad usage. */
+    static int execute(Object command, String[] args) {
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("occam: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(command.getClass()).debug("failure", e);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}
