@@ -13,7 +13,7 @@ class AnalysisSettingsTest {
     void canonicalStringAndHashOfTheDefaults() {
         AnalysisSettings d = AnalysisSettings.defaults();
         assertEquals("engine=1;epsilons=4.0,2.0,1.0,0.5,0.25,0.125,0.0625;tauMin=0.5;gridTaus=8;deltaMin=0.001;deltaMax=1.0;"
-                + "gridDeltas=8;refinementSteps=6;candidates=512;boundDelta=0.05;codec=paper", d.canonicalString());
+                + "gridDeltas=8;refinementSteps=12;candidates=512;boundDelta=0.05;codec=paper", d.canonicalString());
         assertEquals(16, d.hash().length());
         assertEquals(d.hash(), AnalysisSettings.defaults().hash());
         assertEquals(PINNED_DEFAULT_HASH, d.hash(), "changing the defaults or the canonical form changes every settings_hash");
@@ -25,14 +25,14 @@ class AnalysisSettingsTest {
         List<AnalysisSettings> variants = List.of(
                 d.withEpsilons(List.of(4.0, 2.0)),
                 d.withEpsilons(List.of(2.0, 4.0, 1.0, 0.5, 0.25, 0.125, 0.0625)),
-                new AnalysisSettings(d.epsilons(), 0.4, 8, 1e-3, 1.0, 8, 6, 512, 0.05, "paper"),
+                new AnalysisSettings(d.epsilons(), 0.4, 8, 1e-3, 1.0, 8, 12, 512, 0.05, "paper"),
                 d.withGrid(9, 8),
-                new AnalysisSettings(d.epsilons(), 0.5, 8, 2e-3, 1.0, 8, 6, 512, 0.05, "paper"),
-                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 2.0, 8, 6, 512, 0.05, "paper"),
+                new AnalysisSettings(d.epsilons(), 0.5, 8, 2e-3, 1.0, 8, 12, 512, 0.05, "paper"),
+                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 2.0, 8, 12, 512, 0.05, "paper"),
                 d.withGrid(8, 9),
-                d.withRefinementSteps(7),
-                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 6, 256, 0.05, "paper"),
-                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 6, 512, 0.01, "paper"));
+                d.withRefinementSteps(13),
+                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 12, 256, 0.05, "paper"),
+                new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 12, 512, 0.01, "paper"));
         for (AnalysisSettings v : variants) {
             assertNotEquals(d.hash(), v.hash(), v.canonicalString());
         }
@@ -46,8 +46,8 @@ class AnalysisSettingsTest {
         assertEquals("gridTaus(1) < 2: the grid needs tauMin and tau = 1",
                 assertThrows(IllegalArgumentException.class, () -> d.withGrid(1, 8)).getMessage());
         assertEquals("unknown codec 'zstd', expected 'paper'", assertThrows(IllegalArgumentException.class,
-                () -> new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 6, 512, 0.05, "zstd")).getMessage());
+                () -> new AnalysisSettings(d.epsilons(), 0.5, 8, 1e-3, 1.0, 8, 12, 512, 0.05, "zstd")).getMessage());
     }
 
-    private static final String PINNED_DEFAULT_HASH = "1c2f5e75ef992892"; // echo -n <canonical string> | sha256sum | cut -c1-16
+    private static final String PINNED_DEFAULT_HASH = "29fe6e1df84d0286"; // echo -n <canonical string> | sha256sum | cut -c1-16
 }
