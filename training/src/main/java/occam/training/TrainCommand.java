@@ -95,10 +95,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingResult result = quiet ? Trainer.run(config) : Trainer.run(config, ProgressReporter.toStandardError());
         if (!quiet) {
             var last = result.last();
+            var t = result.timings();
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "%s: %d epochs, %d updates in %.1f s; train %.4f/%.1f%%, test %.4f/%.1f%%; written to %s%n",
-                    config.runId(), config.epochs(), result.updateSteps(), result.timings().total(), last.trainLoss(),
-                    100 * last.trainAccuracy(), last.testLoss(), 100 * last.testAccuracy(), config.out());
+                    "%s: %d epochs, %d updates; train %.4f/%.1f%%, test %.4f/%.1f%%; written to %s%n"
+                            + "time %.1f s: updates %.1f s (%.1f ms/epoch; spectral penalty %.1f s on the training thread,"
+                            + " decompositions %.1f s beside it), evaluation %.1f s, checkpoints %.1f s%n",
+                    config.runId(), config.epochs(), result.updateSteps(), last.trainLoss(), 100 * last.trainAccuracy(),
+                    last.testLoss(), 100 * last.testAccuracy(), config.out(), t.total(), t.train(),
+                    1000 * t.train() / config.epochs(), t.penalty(), t.decomposition(), t.evaluation(), t.record());
         }
         return 0;
     }
@@ -124,21 +128,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs {@code train} with {@code args}; returns the exit status. */
-    public static int execute(String... args) {
+    /** The {@code train} command line: a failure while training prints its cause and exits with status 1. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TrainCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("train failed: " + e);
             return CommandLine.ExitCode.SOFTWARE;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     public static void main(String[] args) {
         // DJL logs through slf4j-simple: warnings only, and not the harmless "no CUDA driver" one
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-        System.exit(execute(args));
+        System.exit(commandLine().execute(args));
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -7,9 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -105,20 +103,21 @@ public final class Trainer {
         List<EpochMetrics> checkpoints = new ArrayList<>();
         long trainNanos = 0;
         long penaltyNanos = 0;
+        long decompositionNanos = 0;
         long evalNanos = 0;
         long recordNanos = 0;
 
         try (NDManager manager = NDManager.newBaseManager(device);
-                TorchLinalg linalg = config.spectralBeta() > 0 ? new TorchLinalg(manager) : null) {
+                TorchLinalg linalg = config.spectralBeta() > 0 ? new TorchLinalg(manager) : null;
+                SpectralPenalty penalty = linalg != null ? new SpectralPenalty(config.spectralBeta(), linalg) : null) {
             // the engine's generator draws only the weight noise; everything else is drawn in Java
             engine.setRandomSeed((int) (noiseSeed ^ (noiseSeed >>> 32)));
             Weights weights = Weights.create(spec, Initializer.initialize(spec, initSeed), manager, true);
             AdamW optimizer = new AdamW(config.learningRate(), config.adamBeta1(), config.adamBeta2(),
                     config.adamEps(), config.weightDecay());
             WeightNoise noise = new WeightNoise(config.noiseStd());
-            SpectralPenalty penalty = linalg != null ? new SpectralPenalty(config.spectralBeta(), linalg) : null;
             SplittableRandom shuffle = new SplittableRandom(shuffleSeed);
-            Step step = new Step(data, manager, weights, optimizer, noise, penalty, spec.probabilityClip());
+            UpdateStep step = new UpdateStep(data, manager, weights, optimizer, noise, penalty, spec.probabilityClip());
             Evaluation latest = null;
 
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -138,6 +137,7 @@ public final class Trainer {
                 }
                 trainNanos += System.nanoTime() - t0;
                 penaltyNanos += step.takePenaltyNanos();
+                decompositionNanos += penalty != null ? penalty.takeWorkNanos() : 0;
 
                 boolean checkpoint = checkpointEpochs.contains(epoch);
                 if (checkpoint || epoch % config.evalEvery() == 0) {
@@ -165,73 +165,12 @@ public final class Trainer {
             }
             TrainingResult result = new TrainingResult(run, optimizer.steps(), List.copyOf(evaluations),
                     List.copyOf(checkpoints), new TrainingResult.Timings(seconds(System.nanoTime() - started),
-                            seconds(trainNanos), seconds(penaltyNanos), seconds(evalNanos), seconds(recordNanos)));
+                            seconds(trainNanos), seconds(penaltyNanos), seconds(decompositionNanos), seconds(evalNanos),
+                            seconds(recordNanos)));
             for (TrainingListener l : listeners) {
                 l.onEnd(result);
             }
             return result;
-        }
-    }
-
-    /** One update of the model: the loop's inner step, with its per-step memory scope. */
-    private static final class Step {
-        private final Dataset data;
-        private final NDManager manager;
-        private final Weights weights;
-        private final AdamW optimizer;
-        private final WeightNoise noise;
-        private final SpectralPenalty penalty;
-        private final double clip;
-        private long penaltyNanos;
-
-        Step(Dataset data, NDManager manager, Weights weights, AdamW optimizer, WeightNoise noise,
-                SpectralPenalty penalty, double clip) {
-            this.data = data;
-            this.manager = manager;
-            this.weights = weights;
-            this.optimizer = optimizer;
-            this.noise = noise;
-            this.penalty = penalty;
-            this.clip = clip;
-        }
-
-        /** @return the minibatch loss (nats) at the weights the gradient was taken at */
-        double run(int[] ids) {
-            double loss;
-            // the scope closes every intermediate of the step, including those DJL attaches to the weights'
-            // manager (ops whose first operand is a weight); the step's own arrays live in a sub-manager
-            try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
-                NDArray tokens = step.create(data.tokens(ids), new Shape(ids.length, 4)); // (B, 4)
-                NDArray labels = step.create(data.labels(ids)); // (B)
-                Weights at;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    at = noise.perturb(weights, step);
-                    NDArray l = Transformer.loss(Transformer.logits(at, tokens), labels, clip);
-                    collector.backward(l);
-                    loss = l.getFloat();
-                }
-                if (penalty != null) {
-                    long t0 = System.nanoTime();
-                    penalty.addGradients(at, weights, step);
-                    penaltyNanos += System.nanoTime() - t0;
-                }
-            }
-            // outside the scope: AdamW creates its moment buffers at the first update and they must outlive it
-            optimizer.beginStep();
-            for (Map.Entry<String, NDArray> e : weights.arrays().entrySet()) {
-                NDArray w = e.getValue();
-                try (NDArray grad = w.getGradient()) {
-                    optimizer.update(e.getKey(), w, grad);
-                }
-                JniUtils.zeroGrad((PtNDArray) w);
-            }
-            return loss;
-        }
-
-        long takePenaltyNanos() {
-            long n = penaltyNanos;
-            penaltyNanos = 0;
-            return n;
         }
     }
 

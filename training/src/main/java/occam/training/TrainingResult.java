@@ -17,10 +17,13 @@ public record TrainingResult(
 
     /**
      * Wall times in seconds. {@code train} is every update (forward, backward, noise, penalty and optimizer);
-     * {@code penalty} is the spectral penalty's share of it; {@code evaluation} the full-split evaluations;
+     * {@code penalty} the part of it spent on the spectral penalty in the training thread (waiting for the
+     * decomposition and adding its gradient); {@code decomposition} the time the decompositions took on their own
+     * thread, overlapping the forward and backward passes; {@code evaluation} the full-split evaluations;
      * {@code record} the checkpoint snapshots, metrics and listeners.
      */
-    public record Timings(double total, double train, double penalty, double evaluation, double record) {}
+    public record Timings(double total, double train, double penalty, double decomposition, double evaluation,
+            double record) {}
 
     /** The first evaluated epoch whose test accuracy is at least {@code threshold}. */
     public OptionalInt firstEpochWithTestAccuracy(double threshold) {

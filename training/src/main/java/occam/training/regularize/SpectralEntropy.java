@@ -15,20 +15,34 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  */
 public final class SpectralEntropy {
 
+    /**
+     * Singular values below this fraction of the largest count as zero: no entropy and no gradient. Such directions
+     * are numerically null (float32 weights resolve about 1e-7), and at an exactly zero singular value the entropy
+     * has no gradient.
+     */
+    public static final double ZERO_TOLERANCE = 1e-9;
+
     private SpectralEntropy() {}
 
-    /** Entropy (nats) of the normalized singular values; zero singular values contribute 0. */
+    /** Entropy (nats) of the normalized singular values; those below {@link #ZERO_TOLERANCE} x the largest count as 0. */
     public static double entropy(double[] singularValues) {
+        double max = 0;
+        for (double s : singularValues) {
+            max = Math.max(max, s);
+        }
+        double floor = ZERO_TOLERANCE * max;
         double total = 0;
         for (double s : singularValues) {
-            total += s;
+            if (s > floor) {
+                total += s;
+            }
         }
         if (!(total > 0)) {
             return 0;
         }
         double h = 0;
         for (double s : singularValues) {
-            if (s > 0) {
+            if (s > floor) {
                 double p = s / total;
                 h -= p * Math.log(p);
             }
@@ -39,7 +53,8 @@ public final class SpectralEntropy {
     /** Singular values of a 2-D tensor ([rows, cols], row-major), descending. */
     public static double[] singularValues(Tensor matrix) {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = decompose(matrix, false);
-        double[] s = svd.getSingularValues().clone();
+        // the returned array can be longer than the number of singular values
+        double[] s = java.util.Arrays.copyOf(svd.getSingularValues(), svd.numberOfSingularValues());
         java.util.Arrays.sort(s);
         reverse(s);
         return s;
@@ -53,21 +68,28 @@ public final class SpectralEntropy {
     /** dH/dW of a 2-D tensor, row-major, from its full SVD. */
     public static double[] gradient(Tensor matrix) {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = decompose(matrix, true);
-        double[] s = svd.getSingularValues();
         int k = svd.numberOfSingularValues();
+        double[] s = java.util.Arrays.copyOf(svd.getSingularValues(), k);
+        double max = 0;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
         double total = 0;
         for (int i = 0; i < k; i++) {
+            if (s[i] <= ZERO_TOLERANCE * max) {
+                s[i] = 0;
+            }
             total += s[i];
         }
-        double h = entropy(java.util.Arrays.copyOf(s, k));
+        double h = entropy(s);
         DMatrixRMaj u = svd.getU(null, false); // (rows, k)
         DMatrixRMaj v = svd.getV(null, false); // (cols, k)
         int rows = matrix.shape()[0];
         int cols = matrix.shape()[1];
         double[] out = new double[rows * cols];
         for (int i = 0; i < k; i++) {
-            if (!(s[i] > 0)) {
-                continue; // the entropy does not depend on a zero singular direction's vectors
+            if (s[i] == 0) {
+                continue; // a zero singular value's vectors are arbitrary: no gradient there
             }
             double g = -(Math.log(s[i] / total) + h) / total;
             for (int r = 0; r < rows; r++) {

@@ -7,11 +7,11 @@ class Linalg(Module):
     rtol: float,
     with_grads: bool) -> Tuple[List[Tensor], Tensor, Tensor]:
     # Spectral entropy H of each matrix W (m x n) and, when asked, dH/dW = U diag(g) V^T with
-    # g_i = -(ln p_i + H) / sum(s), p_i = s_i / sum(s). The singular values and vectors come from the
-    # eigendecomposition of the Gram matrix of the smaller side, in float64:
-    #   m >= n: W^T W = V diag(s^2) V^T and U diag(g) V^T = W V diag(g / s) V^T
-    #   m <  n: W W^T = U diag(s^2) U^T and U diag(g) V^T = U diag(g / s) U^T W
-    # Singular values below rtol * max(s) are dropped (their vectors are not resolved in float64 Gram form).
+    # g_i = -(ln p_i + H) / sum(s), p_i = s_i / sum(s); in float64.
+    # The singular vectors of the smaller side come from the eigendecomposition of its Gram matrix; the singular
+    # values are then the norms of B = W V (tall) or B = U^T W (wide), which keeps small ones accurate (the
+    # square roots of the Gram's eigenvalues would not). Then U diag(g) V^T = B diag(g / s) V^T (tall) or
+    # U diag(g / s) B (wide). Singular values below rtol * max(s) count as 0 (no entropy, no gradient).
     grads = annotate(List[Tensor], [])
     entropies = annotate(List[Tensor], [])
     sums = annotate(List[Tensor], [])
@@ -19,11 +19,13 @@ class Linalg(Module):
       x = w.double()
       tall = x.size(0) >= x.size(1)
       if tall:
-        gram = torch.matmul(x.t(), x)
+        lam, q = torch.linalg_eigh(torch.matmul(x.t(), x), "L")
+        b = torch.matmul(x, q)
+        s = torch.sqrt(torch.sum(b * b, 0))
       else:
-        gram = torch.matmul(x, x.t())
-      lam, q = torch.linalg_eigh(gram, "L")
-      s = lam.clamp(0.).sqrt()
+        lam, q = torch.linalg_eigh(torch.matmul(x, x.t()), "L")
+        b = torch.matmul(q.t(), x)
+        s = torch.sqrt(torch.sum(b * b, 1))
       kept = s > s.max() * rtol
       s = torch.where(kept, s, torch.zeros_like(s))
       total = s.sum()
@@ -35,8 +37,8 @@ class Linalg(Module):
       if with_grads:
         coef = torch.where(kept, -(logp + h) / total / torch.where(kept, s, torch.ones_like(s)), torch.zeros_like(s))
         if tall:
-          g = torch.matmul(torch.matmul(x, q * coef), q.t())
+          g = torch.matmul(b * coef, q.t())
         else:
-          g = torch.matmul(q * coef, torch.matmul(q.t(), x))
+          g = torch.matmul(q, b * coef.unsqueeze(1))
         grads.append(g.type_as(w))
     return (grads, torch.stack(entropies), torch.stack(sums))
