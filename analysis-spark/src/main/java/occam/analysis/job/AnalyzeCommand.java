@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
  * spark-submit) and embedded ({@code --master local[*]} by default when no master is configured).
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Analyse archived training runs: per checkpoint, search coarse-grained models (low-rank",
-                "truncation + quantization + bzip2) under each distortion bound epsilon, and write the",
-                "evaluations, complexity, baselines, spectra, rate_distortion_fits and quarantine tables.",
-                "Only checkpoints without rows for the current settings are analysed, unless --force."},
+        description = {"Estimate the complexity of every archived checkpoint with Spark (embedded local[*] by default).",
+                "",
+                "Per checkpoint: search coarse-grained models (low-rank truncation + quantization + bzip2)",
+                "under each distortion bound epsilon, and write the evaluations, complexity, baselines,",
+                "spectra, rate_distortion_fits and quarantine tables. Only checkpoints without rows for the",
+                "current settings are analysed, unless --force."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the work is done (or there was none)",
                 "1:nothing could be analysed, output checks failed, or --strict and something was quarantined",

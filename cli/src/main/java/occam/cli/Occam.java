@@ -1,0 +1,34 @@
+package occam.cli;
+
+import occam.analysis.job.AnalyzeCommand;
+import occam.training.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. */
+@Command(name = "occam", mixinStandardHelpOptions = true,
+        description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
+        subcommands = {TrainCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+public final class Occam implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Occam());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("occam " + line.getCommandName() + " failed: " + e.getMessage());
+            return 1;
+        });
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
