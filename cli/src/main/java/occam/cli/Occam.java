@@ -1,6 +1,7 @@
 package occam.cli;
 
 import occam.analysis.job.AnalyzeCommand;
+import occam.cli.report.ReportCommand;
 import occam.training.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. */
 @Command(name = "occam", mixinStandardHelpOptions = true,
         description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
-        subcommands = {TrainCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Occam implements Runnable {
 
     @CommandLine.Spec
@@ -20,7 +22,12 @@ public final class Occam implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Occam());
+        return commandLine(new Occam());
+    }
+
+    /** A command line whose failures print their cause and exit 1 (picocli's own default would be 70). */
+    static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("occam " + line.getCommandName() + " failed: " + e.getMessage());
             return 1;

@@ -22,6 +22,7 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -113,6 +114,9 @@ final class SearchStage {
                     shared.splits().get(task.runId()), threads);
             return List.of(new TaskResult(task.runId(), task.step(), task.path(), out, null, seconds(start))).iterator();
         } catch (RuntimeException e) {
+            if (e instanceof TaskKilledException) {
+                throw e; // Spark cancelled the task: not a verdict on the checkpoint
+            }
             LOG.warn("checkpoint {} failed in the engine", task.key(), e);
             return List.of(new TaskResult(task.runId(), task.step(), task.path(), Map.of(),
                     e.getClass().getSimpleName() + ": " + e.getMessage(), seconds(start))).iterator();

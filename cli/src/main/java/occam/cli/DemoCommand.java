@@ -1,0 +1,86 @@
+package occam.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import occam.analysis.job.AnalyzeCommand;
+import occam.cli.report.ReportCommand;
+import occam.schemas.Archive;
+import occam.training.DeviceChoice;
+import occam.training.Regime;
+import occam.training.Trainer;
+import occam.training.TrainingConfig;
+import occam.training.TrainingResult;
+import occam.training.task.Task;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code occam demo}: the paper's {@code add} experiment end to end on one machine: train under none, wd and
+ * ours, analyse the archive with the embedded Spark, draw the figures. Runs already in the archive are kept, so
+ * an interrupted demo resumes where it stopped.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train add (p = 113) under none, wd and ours, analyse every checkpoint, and draw the figures.", "",
+                "Writes <out>/archive (training), <out>/tables (analysis) and <out>/report/index.html.",
+                "Runs already in <out>/archive are not trained again; analysed checkpoints are not analysed again."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    Path out = Path.of("demo");
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run. Default: ${DEFAULT-VALUE}.")
+    int epochs = 1500;
+
+    @Option(names = "--p", paramLabel = "P", description = "Modulus. Default: ${DEFAULT-VALUE}.")
+    int p = TrainingConfig.DEFAULT_P;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of every run. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Training threads (0: the engine's default). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--grid-taus", paramLabel = "N", description = "Analysis grid taus. Default: ${DEFAULT-VALUE}.")
+    int gridTaus = 6;
+
+    @Option(names = "--grid-deltas", paramLabel = "N", description = "Analysis grid Deltas. Default: ${DEFAULT-VALUE}.")
+    int gridDeltas = 6;
+
+    @Option(names = "--refine-steps", paramLabel = "N", description = "Refinement steps per epsilon. Default: ${DEFAULT-VALUE}.")
+    int refineSteps = 3;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: ${DEFAULT-VALUE}.")
+    String master = "local[*]";
+
+    @Override
+    public Integer call() {
+        Path archive = out.resolve("archive");
+        Path tables = out.resolve("tables");
+        Path report = out.resolve("report");
+        List<String> existing = new Archive(archive).runIds();
+        for (Regime regime : List.of(Regime.NONE, Regime.WD, Regime.OURS)) {
+            String runId = TrainingConfig.defaultRunId(Task.ADD, regime, seed);
+            if (existing.contains(runId)) {
+                System.out.println("occam demo: " + runId + " is already in " + archive + ", not trained again");
+                continue;
+            }
+            TrainingResult result = Trainer.run(TrainingConfig.builder(Task.ADD, regime).p(p).epochs(epochs).seed(seed)
+                    .device(DeviceChoice.AUTO).threads(threads).runId(runId).out(archive).build());
+            System.out.println("occam demo: trained " + runId + ": first epoch with test accuracy >= 0.99: "
+                    + (result.firstEpochWithTestAccuracy(0.99).isPresent()
+                            ? result.firstEpochWithTestAccuracy(0.99).getAsInt() : "none"));
+        }
+        List<String> analyze = new ArrayList<>(List.of("-i", archive.toString(), "-o", tables.toString(),
+                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--grid-deltas", String.valueOf(gridDeltas),
+                "--refine-steps", String.valueOf(refineSteps)));
+        int status = Occam.commandLine(new AnalyzeCommand()).execute(analyze.toArray(String[]::new));
+        if (status != 0) {
+            return status;
+        }
+        return Occam.commandLine(new ReportCommand()).execute("-a", archive.toString(), "-t", tables.toString(),
+                "-o", report.toString());
+    }
+}

@@ -1,0 +1,68 @@
+package occam.cli.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+
+/** Writes every figure as PNG and an index.html that shows them with a summary table per run. */
+final class Report {
+
+    private Report() {}
+
+    /** The files written, index.html last. */
+    static List<Path> write(ReportData.Loaded data, Path outDir) throws IOException {
+        Files.createDirectories(outDir);
+        List<Path> written = new ArrayList<>();
+        Map<String, XYChart> charts = Figures.all(data);
+        StringBuilder figures = new StringBuilder();
+        for (Map.Entry<String, XYChart> e : charts.entrySet()) {
+            Path png = outDir.resolve(e.getKey() + ".png");
+            BitmapEncoder.saveBitmap(e.getValue(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            written.add(png);
+            figures.append("<figure><img src=\"").append(png.getFileName()).append("\" alt=\"")
+                    .append(escape(e.getValue().getTitle())).append("\"></figure>\n");
+        }
+        StringBuilder rows = new StringBuilder();
+        for (RunSeries run : data.runs()) {
+            double[] peak = run.peakComplexity();
+            double last = run.complexityBytes().length == 0 ? Double.NaN : run.complexityBytes()[run.complexityBytes().length - 1];
+            rows.append("<tr><td>").append(escape(run.runId())).append("</td><td>").append(escape(run.task()))
+                    .append("</td><td>").append(escape(run.regime())).append("</td><td>").append(epoch(run.memorizationEpoch()))
+                    .append("</td><td>").append(epoch(run.generalizationEpoch()))
+                    .append("</td><td>").append(String.format("%,.0f @%s", peak[1], Figures.fmt(peak[0])))
+                    .append("</td><td>").append(String.format("%,.0f", last)).append("</td></tr>\n");
+        }
+        String html = """
+                <!doctype html>
+                <html><head><meta charset="utf-8"><title>occam report</title>
+                <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}
+                table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
+                td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%%}</style></head>
+                <body><h1>Complexity dynamics</h1>
+                <p>Complexity = bzip2 size of the smallest coarse-grained model (low-rank truncation + quantization) whose
+                training loss is within epsilon = %s nats of the checkpoint's (settings %s). Memorization: first logged
+                epoch with train accuracy &ge; 0.99; generalization: the same for test accuracy.</p>
+                <table><tr><th>run</th><th>task</th><th>regime</th><th>memorization</th><th>generalization</th>
+                <th>peak complexity (bytes @epoch)</th><th>last complexity (bytes)</th></tr>
+                %s</table>
+                %s</body></html>
+                """.formatted(Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
+        Path index = outDir.resolve("index.html");
+        Files.writeString(index, html);
+        written.add(index);
+        return written;
+    }
+
+    private static String epoch(int e) {
+        return e < 0 ? "never" : String.valueOf(e);
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,145 @@
+package occam.cli.report;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what the figures need with DuckDB: runs and metrics from the archive, the analysis tables for one hash. */
+final class ReportData {
+
+    private final Connection db;
+    private final Path archive;
+    private final Path tables;
+
+    private ReportData(Connection db, Path archive, Path tables) {
+        this.db = db;
+        this.archive = archive;
+        this.tables = tables;
+    }
+
+    /** The runs with analysis rows for {@code settingsHash} (null: the hash with the most complexity rows at epsilon). */
+    static Loaded load(Path archive, Path tables, double epsilon, String settingsHash) throws SQLException {
+        for (String t : List.of("runs", "metrics")) {
+            require(archive.resolve(t), "archive table " + t);
+        }
+        for (String t : List.of("complexity", "baselines", "spectra", "rate_distortion_fits")) {
+            require(tables.resolve(t), "analysis table " + t);
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:")) {
+            ReportData data = new ReportData(db, archive, tables);
+            String hash = settingsHash != null ? settingsHash : data.mostUsedHash(epsilon);
+            List<RunSeries> runs = new ArrayList<>();
+            for (String[] run : data.runs(hash)) {
+                runs.add(data.series(run, hash, epsilon));
+            }
+            if (runs.isEmpty()) {
+                throw new IllegalArgumentException("no run under " + tables + " has complexity rows for settings " + hash
+                        + " at epsilon " + epsilon);
+            }
+            return new Loaded(hash, epsilon, runs);
+        }
+    }
+
+    record Loaded(String settingsHash, double epsilon, List<RunSeries> runs) {}
+
+    private static void require(Path dir, String what) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(what + " not found: " + dir + " (run occam train / occam analyze first)");
+        }
+    }
+
+    private String table(Path root, String name) {
+        return "read_parquet('" + root.resolve(name).toString().replace("'", "''") + "/*/*.parquet', hive_partitioning = true)";
+    }
+
+    private String mostUsedHash(double epsilon) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("SELECT settings_hash FROM " + table(tables, "complexity")
+                + " WHERE epsilon = ? GROUP BY settings_hash ORDER BY count(*) DESC, settings_hash LIMIT 1")) {
+            s.setDouble(1, epsilon);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no complexity rows at epsilon " + epsilon + " under " + tables);
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** run_id, task, regime, p, n_train of every run analysed under the hash, by task then regime. */
+    private List<String[]> runs(String hash) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT r.run_id, r.task, r.regime, r.p, r.n_train FROM "
+                + table(archive, "runs") + " r WHERE r.run_id IN (SELECT DISTINCT run_id FROM " + table(tables, "complexity")
+                + " WHERE settings_hash = ?) ORDER BY r.task, CASE r.regime WHEN 'none' THEN 0 WHEN 'wd' THEN 1 ELSE 2 END, r.run_id")) {
+            s.setString(1, hash);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+                }
+            }
+        }
+        return out;
+    }
+
+    private RunSeries series(String[] run, String hash, double epsilon) throws SQLException {
+        String id = run[0];
+        double[][] m = columns("SELECT epoch, train_accuracy, test_accuracy FROM " + table(archive, "metrics")
+                + " WHERE run_id = ? ORDER BY epoch", 3, id);
+        double[][] c = columns("SELECT c.step, c.compressed_bytes, c.total_description_bits, c.generalization_bound,"
+                + " coalesce(c.quantization_only_bytes, 'NaN'::DOUBLE), b.naive_bzip2_bytes, s.rank"
+                + " FROM " + table(tables, "complexity") + " c"
+                + " JOIN " + table(tables, "baselines") + " b USING (run_id, step, settings_hash)"
+                + " JOIN (SELECT run_id, step, settings_hash, avg(effective_rank) AS rank FROM " + table(tables, "spectra")
+                + "       WHERE epsilon = " + epsilon + " GROUP BY ALL) s USING (run_id, step, settings_hash)"
+                + " WHERE c.run_id = ? AND c.settings_hash = '" + hash + "' AND c.epsilon = " + epsilon
+                + " ORDER BY c.step", 7, id);
+        double[][] label = columns("SELECT label_code_bits FROM " + table(tables, "baselines")
+                + " WHERE run_id = ? AND settings_hash = '" + hash + "' LIMIT 1", 1, id);
+        return new RunSeries(id, run[1], run[2], Integer.parseInt(run[3]), Integer.parseInt(run[4]), m[0], m[1], m[2],
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], label[0].length > 0 ? label[0][0] : Double.NaN,
+                rateDistortion(id, hash));
+    }
+
+    private RunSeries.RateDistortion rateDistortion(String id, String hash) throws SQLException {
+        double[][] fit = columns("SELECT step, slope_a, intercept_b, r_squared FROM " + table(tables, "rate_distortion_fits")
+                + " WHERE run_id = ? AND settings_hash = '" + hash + "' ORDER BY step DESC LIMIT 1", 4, id);
+        if (fit[0].length == 0) {
+            return null;
+        }
+        int step = (int) fit[0][0];
+        double[][] points = columns("SELECT epsilon, compressed_bytes FROM " + table(tables, "complexity")
+                + " WHERE run_id = ? AND settings_hash = '" + hash + "' AND step = " + step + " ORDER BY epsilon", 2, id);
+        return new RunSeries.RateDistortion(step, points[0], points[1], fit[1][0], fit[2][0], fit[3][0]);
+    }
+
+    /** The query's first {@code n} columns as doubles (NULL as NaN); the one parameter is the run id. */
+    private double[][] columns(String sql, int n, String runId) throws SQLException {
+        List<double[]> rows = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement(sql)) {
+            s.setString(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    double[] row = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        double v = rs.getDouble(i + 1);
+                        row[i] = rs.wasNull() ? Double.NaN : v;
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        double[][] out = new double[n][rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < n; i++) {
+                out[i][r] = rows.get(r)[i];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,76 @@
+package occam.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import occam.schemas.Archive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The real command line, end to end on a tiny demo, and its exit statuses. */
+class OccamCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyDemoTrainsAnalysesAndDrawsEveryFigure() throws Exception {
+        Path out = dir.resolve("demo");
+        int status = Occam.commandLine().execute("demo", "--out", out.toString(), "--p", "11", "--epochs", "6",
+                "--threads", "1", "--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "1", "--master", "local[2]");
+        assertEquals(0, status);
+        assertEquals(List.of("add-none-s0", "add-ours-s0", "add-wd-s0"), new Archive(out.resolve("archive")).runIds());
+
+        List<String> pngs;
+        try (Stream<Path> files = Files.list(out.resolve("report"))) {
+            pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+        }
+        assertEquals(List.of("complexity-add-none-s0.png", "complexity-add-ours-s0.png", "complexity-add-wd-s0.png",
+                "description-length.png", "effective-rank.png", "generalization-bound.png", "naive-bzip2.png",
+                "quantization-only.png", "rate-distortion.png"), pngs);
+        for (String png : pngs) {
+            BufferedImage image = ImageIO.read(out.resolve("report").resolve(png).toFile());
+            assertNotNull(image, png);
+            assertEquals(900, image.getWidth(), png);
+        }
+        String index = Files.readString(out.resolve("report/index.html"));
+        for (String png : pngs) {
+            assertTrue(index.contains("src=\"" + png + "\""), png + " is shown in index.html");
+        }
+        for (String run : List.of("add-none-s0", "add-wd-s0", "add-ours-s0")) {
+            assertTrue(index.contains("<td>" + run + "</td>"), run + " has a summary row");
+        }
+
+        // a second demo reuses the runs and finds every checkpoint analysed
+        assertEquals(0, Occam.commandLine().execute("demo", "--out", out.toString(), "--p", "11", "--epochs", "6",
+                "--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "1", "--master", "local[2]"));
+    }
+
+    @Test
+    void exitStatusesFollowTheContract() {
+        assertEquals(0, quiet().execute("--help"));
+        assertEquals(0, quiet().execute("analyze", "--help"));
+        assertEquals(2, quiet().execute("frobnicate"));
+        assertEquals(2, quiet().execute("report", "--archive", "x"));
+        assertEquals(2, quiet().execute("report", "-a", "a", "-t", "t", "-o", "o", "--settings-hash", "nothex"));
+        assertEquals(1, quiet().execute("report", "-a", dir.resolve("none").toString(), "-t", dir.resolve("none").toString(),
+                "-o", dir.resolve("r").toString()));
+    }
+
+    private static CommandLine quiet() {
+        CommandLine cli = Occam.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        return cli;
+    }
+}
