@@ -80,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}: the GPU when the engine sees one).")
     String device;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "PyTorch intra-op threads (default: one per core).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "PyTorch intra-op threads (default: half the cores, at least 1; the spectral penalty runs on a thread of its own).")
     int threads;
 
     @Option(names = "--eval-every", defaultValue = "10", paramLabel = "N", description = "Evaluate both splits every N epochs for progress (default: ${DEFAULT-VALUE}); metrics are always recorded at checkpoints.")

@@ -9,7 +9,7 @@ import occam.training.task.Task;
  * the task and the regime (DESIGN.md, "The model and tasks"). The same record becomes the run's {@code runs} row.
  *
  * @param batchSize examples per update; 0 means min(512, n_train / 2), the authors' rule
- * @param threads PyTorch intra-op threads; 0 leaves the engine's default (one per core)
+ * @param threads PyTorch intra-op threads; 0 means half the cores, at least 1 (see {@link Trainer})
  * @param evalEvery evaluate the whole train and test splits every this many epochs, for progress; metrics are
  *     recorded at the checkpoint epochs regardless
  * @param out archive root to write runs, examples, metrics and checkpoints to; null writes nothing
