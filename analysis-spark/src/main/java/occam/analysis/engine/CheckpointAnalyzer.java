@@ -96,7 +96,12 @@ public final class CheckpointAnalyzer {
         BaselineRow baseline = new BaselineRow(version, hash, runId, step, checkpoint.updateStep(), params, 4 * params, naiveBytes,
                 base.meanLossNats(), base.accuracy(), base.dataBits(), n * Math.log(labelCount) / Math.log(2), n);
         long t1 = System.nanoTime();
-        CoarseGrainer grainer = CoarseGrainer.of(spec, original);
+        CoarseGrainer grainer;
+        try {
+            grainer = CoarseGrainer.of(spec, original);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
         long t2 = System.nanoTime();
 
         // the search

@@ -16,9 +16,11 @@ import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
 import occam.analysis.engine.loss.LossEvaluator;
 import occam.analysis.engine.model.CoarseModel;
+import occam.schemas.Archive;
 import occam.schemas.Checkpoint;
 import occam.schemas.Example;
 import occam.schemas.ModelSpec;
+import occam.schemas.RunInfo;
 import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
 
@@ -31,7 +33,12 @@ import occam.schemas.TensorSpec;
  * that has memorized its training set. Prints the cost of one search point split into coarse-graining, loss and bzip2 (median of
  * repeated runs at three points), then one checkpoint's full search with the default settings.
  *
- * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R]}, default {@code 1 2 --threads 1 --repeats 7}.
+ * <p>Or, with {@code --archive <root> --run <id> [--step <n>]}, the same on a real checkpoint of an archive (the
+ * last one by default) and its run's training split.
+ *
+ * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]};
+ * default {@code 1 2 --threads 1 --repeats 7}. Run with {@code --add-modules jdk.incubator.vector} for the Vector
+ * API kernel (the benchmark prints which kernel ran).
  */
 public final class EngineBenchmark {
 
@@ -47,30 +54,45 @@ public final class EngineBenchmark {
         List<Integer> layers = new ArrayList<>();
         int threads = 1;
         int repeats = 7;
+        String archive = null;
+        String runId = null;
+        Integer step = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--archive" -> archive = args[++i];
+                case "--run" -> runId = args[++i];
+                case "--step" -> step = Integer.parseInt(args[++i]);
                 default -> layers.add(Integer.parseInt(args[i]));
             }
+        }
+        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " processors visible, engine threads " + threads + ", matrix kernel: " + LossEvaluator.kernel());
+        if (archive != null) {
+            Archive a = new Archive(java.nio.file.Path.of(archive));
+            RunInfo run = a.readRun(runId);
+            List<Integer> steps = a.checkpointSteps(runId);
+            int s = step != null ? step : steps.get(steps.size() - 1);
+            List<Example> train = a.readExamples(runId).stream().filter(Example::train).toList();
+            run("run " + runId + " step " + s + " (trained, " + run.regime() + ")", run.model(), run.p(), a.readCheckpoint(runId, s),
+                    train, threads, repeats);
+            return;
         }
         if (layers.isEmpty()) {
             layers = List.of(1, 2);
         }
-        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
-                + " processors visible, engine threads " + threads);
         for (int l : layers) {
-            run(l, threads, repeats);
+            int p = 113;
+            ModelSpec spec = ModelSpec.paper(p, l);
+            Checkpoint checkpoint = structured(spec, 11);
+            List<Example> train = teacherLabels(spec, checkpoint, split(p, l == 1 ? 0.2 : 0.3, 7));
+            run(l + " layer(s), structured synthetic weights, teacher labels", spec, p, checkpoint, train, threads, repeats);
         }
     }
 
-    private static void run(int layers, int threads, int repeats) {
-        int p = 113;
-        ModelSpec spec = ModelSpec.paper(p, layers);
-        double fraction = layers == 1 ? 0.2 : 0.3;
-        Checkpoint checkpoint = structured(spec, 11);
-        List<Example> train = teacherLabels(spec, checkpoint, split(p, fraction, 7));
-        System.out.printf("%n== %d layer(s): %,d parameters, %,d training examples%n", layers, spec.parameterCount(), train.size());
+    private static void run(String what, ModelSpec spec, int p, Checkpoint checkpoint, List<Example> train, int threads, int repeats) {
+        System.out.printf("%n== %s: %,d parameters, %,d training examples%n", what, spec.parameterCount(), train.size());
 
         LossEvaluator evaluator = LossEvaluator.prepare(spec, train);
         CoarseModel original = CoarseModel.of(spec, checkpoint);

@@ -54,7 +54,8 @@ final class Workspace {
         b = new float[rows][dModel];
         mlp = new float[rows][dMlp];
         scratch = new float[Math.max(rows, Math.max(slots, Math.max(dModel, vocab)))][Math.max(1, maxRank)];
-        int deep = layers > 1 ? rows : 0;
+        // every position in middle layers; the last layer (when not the first) needs one row per example
+        int deep = layers > 2 ? rows : layers == 2 ? n : 0;
         key = new float[deep][dModel];
         value = new float[deep][dModel];
         query = new float[deep][dModel];
