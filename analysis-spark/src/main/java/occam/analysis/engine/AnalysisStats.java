@@ -2,7 +2,9 @@ package occam.analysis.engine;
 
 /**
  * Where one checkpoint's analysis spent its time, for logs and benchmarks only (never in a table: outputs stay
- * deterministic). Per-model times are summed over threads; {@code wallNanos} is elapsed time.
+ * deterministic). {@code coarseNanos}, {@code lossNanos} and {@code compressNanos} are thread CPU time (wall time
+ * where the JVM cannot measure it) summed over threads, so other work on shared cores does not inflate them;
+ * {@code svdNanos}, {@code baselineNanos} and {@code wallNanos} are elapsed time.
  *
  * @param proposals search proposals, duplicates included
  * @param distinctModels coarse models built, evaluated and compressed (once each)
@@ -21,7 +23,7 @@ public record AnalysisStats(
     @Override
     public String toString() {
         return String.format("%d models (%d proposals) on %d thread(s) in %.2f s: SVD %.0f ms, baseline %.0f ms; per model "
-                        + "coarse-graining %.1f ms, loss %.1f ms, bzip2 %.1f ms",
+                        + "coarse-graining %.1f ms, loss %.1f ms, bzip2 %.1f ms (CPU)",
                 distinctModels, proposals, threads, wallNanos / 1e9, svdNanos / 1e6, baselineNanos / 1e6,
                 perModel(coarseNanos), perModel(lossNanos), perModel(compressNanos));
     }

@@ -242,11 +242,19 @@ public final class CheckpointAnalyzer {
         }
     }
 
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
+
+    /** This thread's CPU time where the JVM measures it (other work on shared cores inflates wall time), else wall time. */
+    private static long cpuNanos() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     /** A measured coarse model. */
     record Measurement(double lossNats, double lossIncrease, double accuracy, double dataBits, long compressedBytes, long coarseValues)
             implements CoarseSearch.Measured {}
 
-    /** Builds, evaluates and compresses one coarse model; timings summed over threads. */
+    /** Builds, evaluates and compresses one coarse model; CPU times summed over threads. */
     private static final class Measurer implements CoarseSearch.Evaluator<CoarseKey, Measurement> {
         final CoarseGrainer grainer;
         final LossEvaluator evaluator;
@@ -268,13 +276,13 @@ public final class CheckpointAnalyzer {
 
         @Override
         public Measurement measure(CoarseKey key) {
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             CoarseModel model = grainer.build(key);
-            long t1 = System.nanoTime();
+            long t1 = cpuNanos();
             LossResult r = evaluator.evaluate(model);
-            long t2 = System.nanoTime();
+            long t2 = cpuNanos();
             long bytes = PaperCodec.compressedSize(model);
-            long t3 = System.nanoTime();
+            long t3 = cpuNanos();
             coarseNanos.add(t1 - t0);
             lossNanos.add(t2 - t1);
             compressNanos.add(t3 - t2);

@@ -68,7 +68,8 @@ public final class EngineBenchmark {
             }
         }
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
-                + " processors visible, engine threads " + threads + ", matrix kernel: " + LossEvaluator.kernel());
+                + " processors visible, engine threads " + threads + ", matrix kernel: " + LossEvaluator.kernel()
+                + ", load average " + loadAverage());
         if (archive != null) {
             Archive a = new Archive(java.nio.file.Path.of(archive));
             RunInfo run = a.readRun(runId);
@@ -101,39 +102,52 @@ public final class EngineBenchmark {
         System.out.printf("SVD of %d matrices: %.0f ms%n", spec.matrices().size(), (System.nanoTime() - s0) / 1e6);
         System.out.printf("naive bzip2: %,d bytes of %,d raw%n", PaperCodec.compressedSize(original), 4 * spec.parameterCount());
         double[][] points = {{1.0, 0.01}, {0.9, 0.01}, {0.7, 0.05}};
-        System.out.println("per search point, median of " + repeats + " (after warm-up):");
-        System.out.println("  tau    Delta   ranks kept                          coarse-graining  loss     bzip2    bytes");
+        System.out.println("per search point, median of " + repeats + " after warm-up, thread CPU time (wall time):");
+        System.out.println("  tau   Delta  ranks kept                          coarse-graining     loss                bzip2                bytes");
         for (double[] pt : points) {
             CoarseKey key = grainer.key(pt[0], pt[1]);
             for (int w = 0; w < 3; w++) {
                 evaluator.evaluate(grainer.build(key));
             }
-            long[] c = new long[repeats];
-            long[] l = new long[repeats];
-            long[] z = new long[repeats];
+            long[][] cpu = new long[3][repeats];
+            long[][] wall = new long[3][repeats];
             long bytes = 0;
             for (int r = 0; r < repeats; r++) {
-                long a = System.nanoTime();
+                long c0 = cpuNanos();
+                long w0 = System.nanoTime();
                 CoarseModel m = grainer.build(key);
-                long b = System.nanoTime();
+                long c1 = cpuNanos();
+                long w1 = System.nanoTime();
                 evaluator.evaluate(m);
-                long d = System.nanoTime();
+                long c2 = cpuNanos();
+                long w2 = System.nanoTime();
                 bytes = PaperCodec.compressedSize(m);
-                long e = System.nanoTime();
-                c[r] = b - a;
-                l[r] = d - b;
-                z[r] = e - d;
+                long c3 = cpuNanos();
+                long w3 = System.nanoTime();
+                cpu[0][r] = c1 - c0;
+                cpu[1][r] = c2 - c1;
+                cpu[2][r] = c3 - c2;
+                wall[0][r] = w1 - w0;
+                wall[1][r] = w2 - w1;
+                wall[2][r] = w3 - w2;
             }
-            System.out.printf("  %.2f  %.3f   %-35s %6.1f ms  %6.1f ms  %6.1f ms  %,d%n", pt[0], pt[1], abbreviate(key.ranksKept()),
-                    median(c), median(l), median(z), bytes);
+            System.out.printf("  %.2f  %.3f  %-35s %6.1f (%6.1f) ms  %6.1f (%6.1f) ms  %6.1f (%6.1f) ms  %,d%n", pt[0], pt[1],
+                    abbreviate(key.ranksKept()), median(cpu[0]), median(wall[0]), median(cpu[1]), median(wall[1]), median(cpu[2]),
+                    median(wall[2]), bytes);
         }
 
         AnalysisSettings settings = AnalysisSettings.defaults();
         System.out.println("full search, default settings (" + settings.canonicalString() + "):");
+        long c0 = cpuNanos();
         CheckpointAnalysis a = CheckpointAnalyzer.analyze(spec, p, checkpoint, train, settings, threads);
+        long cpu = cpuNanos() - c0;
         System.out.println("  " + a.stats());
+        if (threads == 1) {
+            System.out.printf("  thread CPU time of the whole analysis: %.2f s (wall %.2f s)%n", cpu / 1e9, a.stats().wallNanos() / 1e9);
+        }
         System.out.printf("  checkpoint: loss %.4f nats, accuracy %.3f, naive %,d bytes%n", a.baseline().lossNats(),
                 a.baseline().trainAccuracy(), a.baseline().naiveBzip2Bytes());
+        System.out.println("  load average after: " + loadAverage());
         System.out.println("  epsilon  source  tau     Delta    bytes     loss increase  points");
         for (ComplexityRow r : a.complexity()) {
             System.out.printf("  %-7s  %-6s  %.3f  %.5f  %,8d  %.4f         %d%n", r.epsilon(), r.source(), r.tau(), r.delta(),
@@ -150,6 +164,21 @@ public final class EngineBenchmark {
             out.add(new Example(e.exampleId(), e.a(), e.b(), labels[i], e.tokens(), true));
         }
         return out;
+    }
+
+    /** CPU time of this thread: less sensitive than wall time to the other work on the shared cores. */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to read timings against: other work shares the cores. */
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String abbreviate(String s) {

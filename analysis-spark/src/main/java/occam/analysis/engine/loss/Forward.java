@@ -18,7 +18,8 @@ import occam.schemas.ModelSpec;
  * only one the output layer reads), from the previous layer's rows directly ({@link #lastLayer}). What remains
  * per example is dense products over all examples at once, in {@link Gemm}.
  *
- * <p>Arithmetic: float32 storage and products (fma chains); LayerNorm statistics, softmax and the loss in double.
+ * <p>Arithmetic: float32 storage, products (fma chains) and LayerNorm sums (eight partial sums); 1/std, softmax and
+ * the loss in double.
  */
 final class Forward {
 
@@ -411,7 +412,7 @@ final class Forward {
         double mean = sum(x, d) / d;
         double var = sumOfSquares(x, d, mean) / d;
         double inv = 1 / Math.sqrt(var + spec.layerNormEps());
-        // statistics in double, the per-element work in float so that C2 vectorizes it
+        // the per-element work in float so that C2 vectorizes it
         float m = (float) mean;
         float s = (float) inv;
         for (int c = 0; c < d; c++) {
@@ -420,47 +421,71 @@ final class Forward {
         return inv;
     }
 
-    /** Sum of x[0..n) over four interleaved partial sums: a fixed order, four times one chain's parallelism. */
+    /**
+     * Sum of x[0..n) in float over eight interleaved partial sums, combined in a fixed tree: a fixed order with
+     * eight times one chain's parallelism (LayerNorm was latency-bound), float32 precision like the data.
+     */
     private static double sum(float[] x, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
         int c = 0;
-        for (; c + 4 <= n; c += 4) {
+        for (; c + 8 <= n; c += 8) {
             s0 += x[c];
             s1 += x[c + 1];
             s2 += x[c + 2];
             s3 += x[c + 3];
+            s4 += x[c + 4];
+            s5 += x[c + 5];
+            s6 += x[c + 6];
+            s7 += x[c + 7];
         }
         for (; c < n; c++) {
             s0 += x[c];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
-    /** Sum of (x[c] - centre)^2 over c < n, four partial sums as in {@link #sum}. */
+    /** Sum of (x[c] - centre)^2 over c < n, eight partial sums as in {@link #sum}. */
     private static double sumOfSquares(float[] x, int n, double centre) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
+        float m = (float) centre;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
         int c = 0;
-        for (; c + 4 <= n; c += 4) {
-            double t0 = x[c] - centre;
-            double t1 = x[c + 1] - centre;
-            double t2 = x[c + 2] - centre;
-            double t3 = x[c + 3] - centre;
-            s0 += t0 * t0;
-            s1 += t1 * t1;
-            s2 += t2 * t2;
-            s3 += t3 * t3;
+        for (; c + 8 <= n; c += 8) {
+            float t0 = x[c] - m;
+            float t1 = x[c + 1] - m;
+            float t2 = x[c + 2] - m;
+            float t3 = x[c + 3] - m;
+            float t4 = x[c + 4] - m;
+            float t5 = x[c + 5] - m;
+            float t6 = x[c + 6] - m;
+            float t7 = x[c + 7] - m;
+            s0 = Math.fma(t0, t0, s0);
+            s1 = Math.fma(t1, t1, s1);
+            s2 = Math.fma(t2, t2, s2);
+            s3 = Math.fma(t3, t3, s3);
+            s4 = Math.fma(t4, t4, s4);
+            s5 = Math.fma(t5, t5, s5);
+            s6 = Math.fma(t6, t6, s6);
+            s7 = Math.fma(t7, t7, s7);
         }
         for (; c < n; c++) {
-            double t = x[c] - centre;
-            s0 += t * t;
+            float t = x[c] - m;
+            s0 = Math.fma(t, t, s0);
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     // ---- the loss
