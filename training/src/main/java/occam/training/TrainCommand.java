@@ -65,6 +65,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--adam-beta1", defaultValue = "0.9", paramLabel = "B1", description = "AdamW beta1 (default: ${DEFAULT-VALUE}).")
+    double adamBeta1;
+
+    @Option(names = "--adam-beta2", defaultValue = "0.98", paramLabel = "B2", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).")
+    double adamBeta2;
+
+    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "EPS", description = "AdamW epsilon (default: ${DEFAULT-VALUE}).")
+    double adamEps;
+
     @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default: 0 none, 1.0 wd/ours).")
     Double weightDecay;
 
@@ -113,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
             Task t = Task.fromId(task);
             TrainingConfig c = TrainingConfig.builder(t, Regime.fromId(regime))
                     .p(p).trainFraction(trainFraction).layers(layers).epochs(epochs).seed(seed)
-                    .learningRate(learningRate).weightDecay(weightDecay).spectralBeta(spectralBeta).noiseStd(noiseStd)
+                    .learningRate(learningRate).adamBetas(adamBeta1, adamBeta2).adamEps(adamEps).weightDecay(weightDecay).spectralBeta(spectralBeta).noiseStd(noiseStd)
                     .batchSize(batchSize).device(DeviceChoice.valueOf(device.toUpperCase(Locale.ROOT)))
                     .threads(threads).evalEvery(evalEvery).runId(runId).out(out)
                     .build();

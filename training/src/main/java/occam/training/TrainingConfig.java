@@ -52,6 +52,9 @@ public record TrainingConfig(
         require(layers >= 1, "layers(" + layers + ") < 1");
         require(epochs >= 1, "epochs(" + epochs + ") < 1");
         require(learningRate > 0, "learningRate(" + learningRate + ") <= 0");
+        require(adamBeta1 >= 0 && adamBeta1 < 1, "adamBeta1(" + adamBeta1 + ") outside [0, 1)");
+        require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2(" + adamBeta2 + ") outside [0, 1)");
+        require(adamEps > 0, "adamEps(" + adamEps + ") <= 0");
         require(weightDecay >= 0, "weightDecay(" + weightDecay + ") < 0");
         require(spectralBeta >= 0, "spectralBeta(" + spectralBeta + ") < 0");
         require(noiseStd >= 0, "noiseStd(" + noiseStd + ") < 0");

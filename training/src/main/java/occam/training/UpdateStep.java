@@ -46,16 +46,19 @@ final class UpdateStep {
         try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
             NDArray tokens = step.create(data.tokens(ids), new Shape(ids.length, 4)); // (B, 4)
             NDArray labels = step.create(data.labels(ids)); // (B)
-            Weights at;
+            SpectralPenalty.Pending pending = null;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                at = noise.perturb(weights, step);
+                Weights at = noise.perturb(weights, step);
+                if (penalty != null) {
+                    pending = penalty.start(at, step); // decomposes on its own thread meanwhile
+                }
                 NDArray l = Transformer.loss(Transformer.logits(at, tokens), labels, clip);
                 collector.backward(l);
                 loss = l.getFloat();
             }
-            if (penalty != null) {
+            if (pending != null) {
                 long t0 = System.nanoTime();
-                penalty.addGradients(at, weights, step);
+                pending.addGradients(weights, step); // waits for the decomposition
                 penaltyNanos += System.nanoTime() - t0;
             }
         }

@@ -54,7 +54,7 @@ final class Attention {
         NDArray q = qkv.query().reshape(b, tq, numHeads, dHead).transpose(0, 2, 1, 3); // (B, H, Tq, dh)
         NDArray k = qkv.key().reshape(b, t, numHeads, dHead).transpose(0, 2, 3, 1); // (B, H, dh, T)
         NDArray v = qkv.value().reshape(b, t, numHeads, dHead).transpose(0, 2, 1, 3); // (B, H, T, dh)
-        NDArray scores = q.matMul(k).div(Math.sqrt(dHead)); // (B, H, Tq, T)
+        NDArray scores = q.matMul(k).mul(Scalars.of(q, 1 / Math.sqrt(dHead))); // (B, H, Tq, T)
         NDArray heads = scores.softmax(-1).matMul(v); // (B, H, Tq, dh)
         NDArray joined = heads.transpose(0, 2, 1, 3).reshape(new Shape(b, tq, d)); // (B, Tq, d)
         return dense(joined, w, prefix + "attn.output");

@@ -24,6 +24,6 @@ final class Mlp {
      * (erf) one.
      */
     static NDArray geluTanh(NDArray x) {
-        return Activation.sigmoid(x.square().mul(C3).add(C1).mul(x)).mul(x); // (.., d_mlp)
+        return Activation.sigmoid(x.square().mul(Scalars.of(x, C3)).add(Scalars.of(x, C1)).mul(x)).mul(x); // (.., d_mlp)
     }
 }

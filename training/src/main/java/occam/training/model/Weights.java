@@ -95,18 +95,6 @@ public final class Weights {
         return out;
     }
 
-    /** L2 norm of all parameters concatenated. */
-    public double norm() {
-        double sum = 0;
-        for (NDArray a : arrays.values()) {
-            float[] v = a.toFloatArray();
-            for (float x : v) {
-                sum += (double) x * x;
-            }
-        }
-        return Math.sqrt(sum);
-    }
-
     static Shape toShape(int[] shape) {
         long[] s = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {

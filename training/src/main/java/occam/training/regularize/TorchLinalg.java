@@ -50,8 +50,8 @@ public final class TorchLinalg implements AutoCloseable {
         }
     }
 
-    /** Spectral entropies (nats) and nuclear norms of the matrices, and dH/dW per matrix when asked. */
-    public record Spectra(List<NDArray> gradients, double[] entropies, double[] nuclearNorms) {}
+    /** Spectral entropies (nats) of the matrices, and dH/dW per matrix when asked. */
+    public record Spectra(List<NDArray> gradients, double[] entropies) {}
 
     /**
      * @param matrices 2-D float arrays of any shapes
@@ -76,12 +76,10 @@ public final class TorchLinalg implements AutoCloseable {
                     gradients.add(g);
                 }
                 double[] entropies;
-                double[] norms;
-                try (PtNDArray h = tuple[1].toTensor(manager); PtNDArray s = tuple[2].toTensor(manager)) {
+                try (PtNDArray h = tuple[1].toTensor(manager)) {
                     entropies = h.toDoubleArray();
-                    norms = s.toDoubleArray();
                 }
-                return new Spectra(gradients, entropies, norms);
+                return new Spectra(gradients, entropies);
             } finally {
                 for (IValue v : tuple) {
                     v.close();

@@ -5,7 +5,7 @@ class Linalg(Module):
   def spectral(self: __torch__.Linalg,
     ws: List[Tensor],
     rtol: float,
-    with_grads: bool) -> Tuple[List[Tensor], Tensor, Tensor]:
+    with_grads: bool) -> Tuple[List[Tensor], Tensor]:
     # Spectral entropy H of each matrix W (m x n) and, when asked, dH/dW = U diag(g) V^T with
     # g_i = -(ln p_i + H) / sum(s), p_i = s_i / sum(s); in float64.
     # The singular vectors of the smaller side come from the eigendecomposition of its Gram matrix; the singular
@@ -14,7 +14,6 @@ class Linalg(Module):
     # U diag(g / s) B (wide). Singular values below rtol * max(s) count as 0 (no entropy, no gradient).
     grads = annotate(List[Tensor], [])
     entropies = annotate(List[Tensor], [])
-    sums = annotate(List[Tensor], [])
     for w in ws:
       x = w.double()
       tall = x.size(0) >= x.size(1)
@@ -33,7 +32,6 @@ class Linalg(Module):
       logp = torch.where(kept, torch.log(torch.where(kept, p, torch.ones_like(p))), torch.zeros_like(p))
       h = -(p * logp).sum()
       entropies.append(h)
-      sums.append(total)
       if with_grads:
         coef = torch.where(kept, -(logp + h) / total / torch.where(kept, s, torch.ones_like(s)), torch.zeros_like(s))
         if tall:
@@ -41,4 +39,4 @@ class Linalg(Module):
         else:
           g = torch.matmul(q, b * coef.unsqueeze(1))
         grads.append(g.type_as(w))
-    return (grads, torch.stack(entropies), torch.stack(sums))
+    return (grads, torch.stack(entropies))
