@@ -56,6 +56,12 @@ final class UpdateStep {
                 collector.backward(l);
                 loss = l.getFloat();
             }
+            if (!Double.isFinite(loss)) {
+                if (pending != null) {
+                    SpectralPenalty.discard(pending);
+                }
+                return loss; // no update: the caller reports the divergence
+            }
             if (pending != null) {
                 long t0 = System.nanoTime();
                 pending.addGradients(weights, step); // waits for the decomposition

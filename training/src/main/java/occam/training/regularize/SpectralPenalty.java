@@ -106,6 +106,11 @@ public final class SpectralPenalty implements AutoCloseable {
                 for (int j = 0; j < names.size(); j++) {
                     NDArray m = matrices.get(j);
                     Tensor t = new Tensor(toInts(m.getShape().getShape()), m.toFloatArray());
+                    for (float v : t.values()) {
+                        if (!Float.isFinite(v)) {
+                            throw new ArithmeticException(names.get(j) + " holds " + v + ": training diverged");
+                        }
+                    }
                     double[] g = SpectralEntropy.gradient(t);
                     float[] gf = new float[g.length];
                     for (int i = 0; i < g.length; i++) {
@@ -125,6 +130,20 @@ public final class SpectralPenalty implements AutoCloseable {
                 sum += entropies[j];
             }
             return sum / names.size();
+        }
+    }
+
+    /**
+     * Waits for {@code pending} to finish and drops its result (a failed step must not close arrays the
+     * decomposition still reads).
+     */
+    public static void discard(Pending pending) {
+        try {
+            pending.spectra.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the step is abandoned anyway
         }
     }
 
