@@ -19,6 +19,7 @@ import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.TaskContext;
@@ -107,11 +108,22 @@ final class SearchStage {
             throw new IllegalStateException("injected fault in " + task.key() + " (first attempt)");
         }
         long start = System.nanoTime();
+        // On a cluster each executor's log names the checkpoints it analysed (the driver only counts them).
+        String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
+        boolean onExecutor = !"driver".equals(executor);
+        if (onExecutor) {
+            LOG.info("checkpoint {}: analysing on executor {} (attempt {})", task.key(), executor,
+                    TaskContext.get().attemptNumber());
+        }
         ModelSpec spec = shared.specs().get(task.runId());
         try {
             Checkpoint checkpoint = assemble(task, spec, first._2(), rows);
             Map<Table, List<Row>> out = engine.analyze(spec, shared.labelCounts().get(task.runId()), checkpoint,
                     shared.splits().get(task.runId()), threads);
+            if (onExecutor) {
+                LOG.info(String.format("checkpoint %s: analysed on executor %s in %.1f s", task.key(), executor,
+                        seconds(start)));
+            }
             return List.of(new TaskResult(task.runId(), task.step(), task.path(), out, null, seconds(start))).iterator();
         } catch (RuntimeException e) {
             if (e instanceof TaskKilledException) {
