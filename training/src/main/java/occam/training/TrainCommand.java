@@ -44,16 +44,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Archive root; several runs can share one.")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the split, initialization, batch order and noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the split, initialization, batch order and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: <task>-<regime>-s<seed>).")
     String runId;
 
-    @Option(names = "--p", defaultValue = "" + TrainingConfig.DEFAULT_P, description = "Prime modulus (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--p", paramLabel = "P", defaultValue = "" + TrainingConfig.DEFAULT_P, description = "Prime modulus (default: ${DEFAULT-VALUE}).")
     int p;
 
     @Option(names = "--train-fraction", paramLabel = "F", description = "Share of the table used for training (default: 0.2 add/mul, 0.3 others).")
@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers (default: 1 add/mul, 2 others).")
     Integer layers;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--adam-beta1", defaultValue = "0.9", paramLabel = "B1", description = "AdamW beta1 (default: ${DEFAULT-VALUE}).")

@@ -149,13 +149,7 @@ public final class Trainer {
                 }
                 if (checkpoint) {
                     long t2 = System.nanoTime();
-                    Map<String, Tensor> tensors = weights.snapshot();
-                    EpochMetrics metrics = metrics(latest, optimizer.steps(), tensors, spec, seconds(System.nanoTime() - started));
-                    Checkpoint c = new Checkpoint(config.runId(), epoch, optimizer.steps(), tensors);
-                    for (TrainingListener l : listeners) {
-                        l.onCheckpoint(c, metrics);
-                    }
-                    checkpoints.add(metrics);
+                    checkpoints.add(checkpoint(latest, optimizer.steps(), weights, spec, seconds(t2 - started)));
                     recordNanos += System.nanoTime() - t2;
                 }
                 EpochState state = new EpochState(epoch, config.epochs(), optimizer.steps(), lossSum / batches, latest,
@@ -173,6 +167,17 @@ public final class Trainer {
             }
             return result;
         }
+    }
+
+    /** Snapshots every tensor, computes the epoch's metrics and hands both to the listeners. */
+    private EpochMetrics checkpoint(Evaluation e, long updateStep, Weights weights, ModelSpec spec, double elapsed) {
+        Map<String, Tensor> tensors = weights.snapshot();
+        EpochMetrics metrics = metrics(e, updateStep, tensors, spec, elapsed);
+        Checkpoint c = new Checkpoint(config.runId(), e.epoch(), updateStep, tensors);
+        for (TrainingListener l : listeners) {
+            l.onCheckpoint(c, metrics);
+        }
+        return metrics;
     }
 
     /** Loss and accuracy of the clean weights on both whole splits. */
