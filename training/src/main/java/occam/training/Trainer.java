@@ -49,8 +49,8 @@ import occam.training.task.Dataset;
  */
 public final class Trainer {
 
-    /** Examples per forward pass when evaluating a whole split (bounds memory, not results). */
-    static final int EVAL_CHUNK = 4096;
+    /** Examples per forward pass when evaluating a whole split: bounds memory (sub peaked at 1.4 GB with 4096, 0.5 GB with 1024), not results. */
+    static final int EVAL_CHUNK = 1024;
 
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
