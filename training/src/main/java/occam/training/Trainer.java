@@ -11,6 +11,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +109,9 @@ public final class Trainer {
         long decompositionNanos = 0;
         long evalNanos = 0;
         long recordNanos = 0;
+        long trainCpuNanos = 0;
+        long decompositionCpuNanos = 0;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
 
         try (NDManager manager = NDManager.newBaseManager(device);
                 TorchLinalg linalg = config.spectralBeta() > 0 ? new TorchLinalg(manager) : null;
@@ -126,6 +131,7 @@ public final class Trainer {
                 double lossSum = 0;
                 int batches = 0;
                 long t0 = System.nanoTime();
+                long c0 = cpu.getCurrentThreadCpuTime();
                 for (int from = 0; from < order.length; from += batchSize) {
                     int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
                     double loss = step.run(batch);
@@ -137,8 +143,12 @@ public final class Trainer {
                     batches++;
                 }
                 trainNanos += System.nanoTime() - t0;
+                trainCpuNanos += cpu.getCurrentThreadCpuTime() - c0;
                 penaltyNanos += step.takePenaltyNanos();
-                decompositionNanos += penalty != null ? penalty.takeWorkNanos() : 0;
+                if (penalty != null) {
+                    decompositionNanos += penalty.takeWorkNanos();
+                    decompositionCpuNanos += penalty.takeWorkCpuNanos();
+                }
 
                 boolean checkpoint = checkpointEpochs.contains(epoch);
                 if (checkpoint || epoch % config.evalEvery() == 0) {
@@ -161,7 +171,7 @@ public final class Trainer {
             TrainingResult result = new TrainingResult(run, optimizer.steps(), List.copyOf(evaluations),
                     List.copyOf(checkpoints), new TrainingResult.Timings(seconds(System.nanoTime() - started),
                             seconds(trainNanos), seconds(penaltyNanos), seconds(decompositionNanos), seconds(evalNanos),
-                            seconds(recordNanos)));
+                            seconds(recordNanos), seconds(trainCpuNanos), seconds(decompositionCpuNanos)));
             for (TrainingListener l : listeners) {
                 l.onEnd(result);
             }

@@ -20,10 +20,13 @@ public record TrainingResult(
      * {@code penalty} the part of it spent on the spectral penalty in the training thread (waiting for the
      * decomposition and adding its gradient); {@code decomposition} the time the decompositions took on their own
      * thread, overlapping the forward and backward passes; {@code evaluation} the full-split evaluations;
-     * {@code record} the checkpoint snapshots, metrics and listeners.
+     * {@code record} the checkpoint snapshots, metrics and listeners. {@code trainCpu} and
+     * {@code decompositionCpu} are the CPU seconds of the training thread during the updates and of the
+     * decomposition thread: with one intra-op thread all of the updates' compute runs on those two threads, so
+     * these are what the wall times would be on otherwise idle cores.
      */
     public record Timings(double total, double train, double penalty, double decomposition, double evaluation,
-            double record) {}
+            double record, double trainCpu, double decompositionCpu) {}
 
     /** The first evaluated epoch whose test accuracy is at least {@code threshold}. */
     public OptionalInt firstEpochWithTestAccuracy(double threshold) {

@@ -53,7 +53,8 @@ public final class TrainingBenchmark {
     private static void speed(int epochs, int threads) throws Exception {
         System.out.printf(Locale.ROOT, "# p=113, %d measured epochs after %d warm-up, threads=%s, %s%n", epochs, WARMUP_EPOCHS,
                 threads == 0 ? "default" : threads, loadAverage());
-        System.out.println("task layers regime | ms/epoch | penalty wait ms/epoch | decomposition ms/epoch | peak RSS MB");
+        System.out.println("task layers regime | ms/epoch | training-thread CPU ms/epoch | penalty wait ms/epoch"
+                + " | decomposition ms/epoch (CPU) | peak RSS MB");
         for (Task task : List.of(Task.ADD, Task.SUB)) {
             for (Regime regime : Regime.values()) {
                 for (String line : child("one", task.id(), regime.id(), "" + epochs, "" + threads)) {
@@ -71,8 +72,9 @@ public final class TrainingBenchmark {
         Trainer.run(b.epochs(WARMUP_EPOCHS).runId("warmup").build());
         TrainingResult r = Trainer.run(b.epochs(epochs).runId("measured").build());
         TrainingResult.Timings t = r.timings();
-        System.out.printf(Locale.ROOT, "%s %d %s | %.1f | %.1f | %.1f | %.0f%n", task.id(), r.run().model().numLayers(),
-                regime.id(), 1000 * t.train() / epochs, 1000 * t.penalty() / epochs, 1000 * t.decomposition() / epochs,
+        System.out.printf(Locale.ROOT, "%s %d %s | %.1f | %.1f | %.1f | %.1f (%.1f) | %.0f%n", task.id(),
+                r.run().model().numLayers(), regime.id(), 1000 * t.train() / epochs, 1000 * t.trainCpu() / epochs,
+                1000 * t.penalty() / epochs, 1000 * t.decomposition() / epochs, 1000 * t.decompositionCpu() / epochs,
                 peakRssMb());
     }
 

@@ -4,12 +4,15 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import occam.schemas.Tensor;
 import occam.training.model.Weights;
 import org.slf4j.Logger;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class SpectralPenalty implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpectralPenalty.class);
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final double beta;
     private final TorchLinalg linalg;
@@ -41,7 +45,8 @@ public final class SpectralPenalty implements AutoCloseable {
         return t;
     });
     private long fallbacks;
-    private final java.util.concurrent.atomic.AtomicLong workNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong workNanos = new AtomicLong();
+    private final AtomicLong workCpuNanos = new AtomicLong();
 
     public SpectralPenalty(double beta, TorchLinalg linalg) {
         if (!(beta >= 0)) {
@@ -58,6 +63,11 @@ public final class SpectralPenalty implements AutoCloseable {
     /** Nanoseconds spent decomposing since the last call (on the penalty's thread, overlapping the steps). */
     public long takeWorkNanos() {
         return workNanos.getAndSet(0);
+    }
+
+    /** CPU nanoseconds of the penalty's thread spent decomposing since the last call. */
+    public long takeWorkCpuNanos() {
+        return workCpuNanos.getAndSet(0);
     }
 
     /** Steps whose decomposition LAPACK could not do, done instead by the exact SVD in Java. */
@@ -159,11 +169,13 @@ public final class SpectralPenalty implements AutoCloseable {
         }
         Future<TorchLinalg.Spectra> spectra = worker.submit(() -> {
             long t0 = System.nanoTime();
+            long c0 = CPU.getCurrentThreadCpuTime();
             JniUtils.setGradMode(false); // per thread in PyTorch: this thread records no graph
             try {
                 return linalg.spectral(matrices, SpectralEntropy.ZERO_TOLERANCE, true, step);
             } finally {
                 workNanos.addAndGet(System.nanoTime() - t0);
+                workCpuNanos.addAndGet(CPU.getCurrentThreadCpuTime() - c0);
             }
         });
         return new Pending(names, matrices, spectra);
