@@ -30,6 +30,7 @@ class ArchiveRoundTripTest {
         Archive archive = new Archive(root);
         archive.writeExamples("r1", Fixtures.examples());
         List<Example> back = archive.readExamples("r1");
+        assertEquals(Fixtures.examples(), back);
         assertEquals(25, back.size());
         for (int i = 0; i < back.size(); i++) {
             Example want = Fixtures.examples().get(i);

@@ -33,7 +33,7 @@ class ModelSpecTest {
                 "layers.0.attn.value.weight", "layers.0.attn.output.weight", "layers.0.mlp.in.weight",
                 "layers.0.mlp.out.weight", "output.weight"), spec.matrices().stream().map(TensorSpec::name).toList());
         assertEquals(32, spec.dHead());
-        assertEquals(16, ModelSpec.paper(113, 2).matrices().size());
+        assertEquals(2 + 6 * 2 + 1, ModelSpec.paper(113, 2).matrices().size()); // embeddings, 6 per layer, output
     }
 
     @Test

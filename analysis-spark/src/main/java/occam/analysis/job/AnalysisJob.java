@@ -77,7 +77,11 @@ final class AnalysisJob {
         LOG.info("{} checkpoint(s) of {} run(s) to analyse with settings {} ({} already done)", pending.size(),
                 runs.size(), hash, alreadyDone);
 
+        long phase = System.nanoTime();
         InputChecks.Outcome checked = InputChecks.run(spark, runs, pending);
+        LOG.info(String.format("checks: %d checkpoint(s) pass, %d rejection(s) (%.1f s)", checked.passing().size(),
+                checked.rejections().size(), seconds(phase)));
+        phase = System.nanoTime();
         Map<String, ModelSpec> specs = new HashMap<>();
         Map<String, Integer> labelCounts = new HashMap<>();
         runs.stream().filter(r -> r.spec() != null).forEach(r -> {
@@ -88,6 +92,8 @@ final class AnalysisJob {
                 : SearchStage.run(spark, checked.tensorRows(), checked.passing(), specs, labelCounts, checked.trainSplits(),
                         setup.engine(), config.engineThreads(), config.failOnceAt());
 
+        LOG.info(String.format("search: %d checkpoint(s) (%.1f s)", results.size(), seconds(phase)));
+        phase = System.nanoTime();
         Map<Table, List<Row>> rows = new EnumMap<>(Table.class);
         OutputStore.TABLES.forEach(t -> rows.put(t, new ArrayList<>()));
         List<InputChecks.Rejection> rejections = new ArrayList<>(checked.rejections());
@@ -113,6 +119,8 @@ final class AnalysisJob {
         pending.forEach(c -> redone.add(c.key()));
         pendingRuns.forEach(run -> redone.add(run + "@*"));
         store.replacePartitions(frames, pendingRuns, redone, hash);
+        LOG.info(String.format("write: output checks and %d run partition(s) replaced (%.1f s)", pendingRuns.size(),
+                seconds(phase)));
 
         int quarantinedCheckpoints = (int) pending.stream().filter(c -> rejections.stream().anyMatch(
                 q -> q.runId().equals(c.runId()) && (q.step() == null || q.step() == c.step()))).count();

@@ -214,7 +214,8 @@ final class SearchStage {
             try {
                 while (!isInterrupted()) {
                     Thread.sleep(2000);
-                    int done = completedSearchTasks();
+                    // a resubmitted stage counts only its own tasks: never show fewer done than before
+                    int done = Math.max(Math.max(last, 0), completedSearchTasks());
                     if (done != last) {
                         double elapsed = (System.nanoTime() - start) / 1e9;
                         double rate = done / Math.max(elapsed, 1e-9);
