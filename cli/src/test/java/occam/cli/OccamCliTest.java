@@ -57,6 +57,34 @@ class OccamCliTest {
     }
 
     @Test
+    void analyzeExitsOneWhenNothingCouldBeAnalysedOrStrictAndSomethingWasQuarantined() throws Exception {
+        Path archive = dir.resolve("archive");
+        occam.training.Trainer.run(occam.training.TrainingConfig.builder(occam.training.task.Task.ADD,
+                occam.training.Regime.NONE).p(11).epochs(2).seed(0).device(occam.training.DeviceChoice.CPU).threads(1)
+                .runId("good").out(archive).build());
+        Archive a = new Archive(archive);
+        occam.schemas.Checkpoint real = a.readCheckpoint("good", 2);
+        java.util.Map<String, occam.schemas.Tensor> poisoned = new java.util.LinkedHashMap<>();
+        real.tensors().forEach((k, t) -> poisoned.put(k, new occam.schemas.Tensor(t.shape(), t.values().clone())));
+        poisoned.get("output.weight").values()[0] = Float.POSITIVE_INFINITY;
+        a.writeCheckpoint(new occam.schemas.Checkpoint("good", 9, 9, poisoned));
+
+        assertEquals(1, analyze(archive, dir.resolve("t1"), "--strict"), "--strict and a checkpoint was quarantined");
+        assertEquals(0, analyze(archive, dir.resolve("t2")), "a quarantined checkpoint is not fatal");
+        assertEquals(0, analyze(archive, dir.resolve("t2")), "a rerun with nothing new exits 0");
+        Files.delete(a.checkpointFile("good", 1));
+        Files.delete(a.checkpointFile("good", 2));
+        assertEquals(1, analyze(archive, dir.resolve("t3")), "only a bad checkpoint: nothing could be analysed");
+    }
+
+    private static int analyze(Path archive, Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("analyze", "-i", archive.toString(), "-o", out.toString()));
+        args.addAll(List.of(extra));
+        args.addAll(List.of("--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]"));
+        return Occam.commandLine().execute(args.toArray(String[]::new));
+    }
+
+    @Test
     void exitStatusesFollowTheContract() {
         assertEquals(0, quiet().execute("--help"));
         assertEquals(0, quiet().execute("analyze", "--help"));

@@ -102,7 +102,7 @@ class SparkClusterIT {
                 cluster.close(); // fails the class if any process survives
             }
         } finally {
-            String report = String.format("cluster test %s (2 cores shared with other work), wall seconds from submit "
+            String report = String.format("cluster test %s (this machine, 2 cores), wall seconds from submit "
                     + "to the end (the search job alone): local[2] %s, client mode %s, cluster mode %s (until the Master "
                     + "shows the driver FINISHED), client mode with an executor killed %s", LocalDate.now(),
                     figure("local"), figure("client"), figure("cluster"), figure("killed"));
@@ -301,7 +301,7 @@ class SparkClusterIT {
         return new Submitted(name, p, start);
     }
 
-    /** A submitted job: its process, its log, and every process of the cluster seen while it ran (pid -> command). */
+    /** A submitted job: its process, its log, and every process of the cluster seen while it ran (pid -> its command lines). */
     static final class Submitted {
         private final String name;
         private final Process process;
@@ -317,7 +317,9 @@ class SparkClusterIT {
             this.sampler = new Thread(() -> {
                 while (sampling) {
                     for (ProcessHandle h : cluster.processes()) {
-                        h.info().commandLine().ifPresent(c -> seen.putIfAbsent(h.pid(), c));
+                        // every command line a pid shows: a script that execs java keeps its pid
+                        h.info().commandLine().ifPresent(c -> seen.merge(h.pid(), c,
+                                (before, now) -> before.contains(now) ? before : before + "\n" + now));
                     }
                     try {
                         Thread.sleep(300);
