@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +55,6 @@ final class OutputStore {
             throw new UncheckedIOException("cannot reach output root " + root, e);
         }
         recoverInterruptedSwaps();
-    }
-
-    Path root() {
-        return root;
     }
 
     /** Rows of {@code table} now in the store, or null when it has none. */
@@ -195,11 +190,5 @@ final class OutputStore {
         } catch (IOException e) {
             // leftovers under _staging are never read
         }
-    }
-
-    static List<String> tableNames() {
-        List<String> names = new ArrayList<>();
-        TABLES.forEach(t -> names.add(t.tableName()));
-        return names;
     }
 }
