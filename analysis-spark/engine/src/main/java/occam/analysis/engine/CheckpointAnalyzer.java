@@ -47,6 +47,17 @@ public final class CheckpointAnalyzer {
 
     private CheckpointAnalyzer() {}
 
+    /**
+     * The engine's one entry: a run's context and one of its checkpoints in, every row it contributes out.
+     * {@code threads} >= 1 (e.g. spark.task.cpus); the rows do not depend on it.
+     */
+    public static CheckpointAnalysis analyze(RunContext run, Checkpoint checkpoint, AnalysisSettings settings, int threads) {
+        if (!run.runId().equals(checkpoint.runId())) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint.runId() + "@" + checkpoint.step() + " is not of run " + run.runId());
+        }
+        return analyze(run.spec(), run.p(), checkpoint, run.trainSplit(), settings, threads);
+    }
+
     /** One thread. */
     public static CheckpointAnalysis analyze(RunInfo run, Checkpoint checkpoint, List<Example> trainSplit, AnalysisSettings settings) {
         return analyze(run, checkpoint, trainSplit, settings, 1);

@@ -210,7 +210,7 @@ class AnalysisJobTest {
     @Order(8)
     void readmeSnippetsReadEveryOutputTable() throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- duckdb-tables -->\\s*```sql\\n(.*?)```",
-                java.util.regex.Pattern.DOTALL).matcher(Files.readString(Path.of("../README.md")));
+                java.util.regex.Pattern.DOTALL).matcher(Files.readString(Path.of("../../README.md")));
         List<String> tablesRead = new ArrayList<>();
         while (m.find()) {
             String sql = m.group(1).replace("/path/to/tables", out.toString()).replace("/path/to/archive", archiveRoot.toString());

@@ -1,20 +1,15 @@
 package occam.analysis.engine;
 
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import occam.schemas.Archive;
 import occam.schemas.Checkpoint;
 import occam.schemas.Example;
 import occam.schemas.ModelSpec;
-import occam.schemas.RunInfo;
 import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
-import occam.schemas.TrainingSettings;
 
 /** Small, fully determined models, splits and archived checkpoints for the engine's tests. */
 public final class TestModels {
@@ -108,18 +103,6 @@ public final class TestModels {
     }
 
     public record Teacher(Checkpoint checkpoint, List<Example> examples) {}
-
-    /** Writes the checkpoint to a real archive under {@code root} and reads it back, as the job will. */
-    public static Checkpoint archived(Path root, ModelSpec spec, Checkpoint checkpoint, int p) {
-        Archive archive = new Archive(root);
-        if (!archive.runIds().contains(checkpoint.runId())) {
-            archive.writeRun(new RunInfo(checkpoint.runId(), "add", p, 0.67, 0, 0, 1L, "ours", spec,
-                    new TrainingSettings(10, 8, 1e-3, 0.9, 0.98, 1e-8, 1.0, 0.1, 0.01), "cpu()", "test",
-                    Instant.parse("2026-11-22T12:00:00Z")));
-        }
-        archive.writeCheckpoint(checkpoint);
-        return archive.readCheckpoint(checkpoint.runId(), checkpoint.step());
-    }
 
     private static double[][] gaussian(Random random, int rows, int cols, double sd) {
         double[][] out = new double[rows][cols];

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,16 +24,12 @@ import occam.schemas.Table;
 import occam.schemas.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointAnalyzerTest {
 
     private static final int P = 7;
     private static final ModelSpec SPEC = TestModels.tiny(1);
     private static final AnalysisSettings SETTINGS = AnalysisSettings.defaults();
-
-    @TempDir
-    static Path archive;
 
     private static Checkpoint checkpoint;
     private static List<Example> train;
@@ -43,8 +38,7 @@ class CheckpointAnalyzerTest {
     @BeforeAll
     static void analyzeOnce() {
         TestModels.Teacher t = TestModels.teacher(SPEC, "tiny-add", 40, 9, 12f, TestModels.addition(P, true));
-        // through a real archive file, as the job reads it
-        checkpoint = TestModels.archived(archive, SPEC, t.checkpoint(), P);
+        checkpoint = t.checkpoint();
         train = t.examples();
         analysis = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 1);
     }
