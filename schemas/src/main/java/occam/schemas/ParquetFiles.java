@@ -53,11 +53,20 @@ final class ParquetFiles {
      * under its final name: a crash at any point leaves either no file or the complete file.
      */
     static void writeAtomically(Path target, Table table, Iterable<GenericRecord> rows) {
+        write(target, table, rows, false);
+    }
+
+    /** As {@link #writeAtomically}, but an existing {@code target} is replaced (atomic rename over it). */
+    static void replaceAtomically(Path target, Table table, Iterable<GenericRecord> rows) {
+        write(target, table, rows, true);
+    }
+
+    private static void write(Path target, Table table, Iterable<GenericRecord> rows, boolean replace) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(dir);
-            if (Files.exists(target)) {
+            if (!replace && Files.exists(target)) {
                 throw new FileAlreadyExistsException(target.toString(), null, "archive files are never rewritten");
             }
             try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.output(temp))
@@ -70,7 +79,11 @@ final class ParquetFiles {
                     writer.write(row);
                 }
             }
-            publish(temp, target);
+            if (replace) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                publish(temp, target);
+            }
             forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);

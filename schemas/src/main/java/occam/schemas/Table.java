@@ -16,7 +16,8 @@ public enum Table {
     BASELINES("baselines"),
     SPECTRA("spectra"),
     RATE_DISTORTION_FITS("rate_distortion_fits"),
-    QUARANTINE("quarantine");
+    QUARANTINE("quarantine"),
+    CLAIMS("claims");
 
     /** Written into every row; bumped only for changes old readers cannot read (schemas/README.md). */
     public static final int SCHEMA_VERSION = 1;
