@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Train the paper's transformer on a modular-arithmetic task and write the run (runs, examples, metrics,"
                     + " checkpoints at epochs floor(1.3^n) and the last) to an archive root as Parquet.",
-            "Defaults follow the task and the regime (DESIGN.md); every value can be overridden."
+            "Defaults follow the task and the regime (docs/method.md); every value can be overridden."
         },
         footer = {"", "Example: train --task add --regime ours --epochs 1500 --seed 0 --out archive"})
 public final class TrainCommand implements Callable<Integer> {

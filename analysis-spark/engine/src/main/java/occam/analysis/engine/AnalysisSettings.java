@@ -19,8 +19,8 @@ import occam.analysis.engine.search.SearchPlan;
  * @param tauMin smallest tau of the grid and of the refinement box (0.5, a choice: below it every matrix keeps
  *     only a few triplets, which only strongly regularized models survive; the refinement cannot go lower)
  * @param gridTaus grid taus, evenly spaced over [tauMin, 1]; tau = 1 is Algorithm 2's column
- * @param deltaMin smallest Delta (DESIGN.md: 1e-3)
- * @param deltaMax largest Delta (DESIGN.md: 1); weights of trained models are mostly below it, so it quantizes
+ * @param deltaMin smallest Delta (1e-3, the authors' range; docs/method.md, section 11)
+ * @param deltaMax largest Delta (1, the authors' range); weights of trained models are mostly below it, so it quantizes
  *     nearly everything to 0
  * @param gridDeltas grid Deltas, evenly spaced in log over [deltaMin, deltaMax] (8: a factor 2.68 apart)
  * @param refinementSteps Bayesian refinement steps per epsilon, after the grid; 12 (measured on the benchmark model:
