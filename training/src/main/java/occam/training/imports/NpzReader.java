@@ -1,7 +1,5 @@
 package occam.training.imports;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Reads a NumPy {@code .npz} file ({@code numpy.savez} or {@code savez_compressed}): a zip of {@code <key>.npy}
@@ -27,20 +23,11 @@ final class NpzReader {
     private NpzReader() {}
 
     static Map<String, SourceTensor> read(Path file) {
-        byte[] bytes = TensorFiles.readAll(file);
         Map<String, SourceTensor> out = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                String entryName = entry.getName();
-                String name = entryName.endsWith(".npy") ? entryName.substring(0, entryName.length() - 4) : entryName;
-                out.put(name, npy(zip.readAllBytes(), file + ": array '" + name + "'", name));
-            }
-        } catch (IOException e) {
-            throw new ImportException(file + ": not a readable .npz (zip) file: " + e.getMessage(), e);
+        for (Map.Entry<String, byte[]> e : TensorFiles.unzip(file).entrySet()) {
+            String entryName = e.getKey();
+            String name = entryName.endsWith(".npy") ? entryName.substring(0, entryName.length() - 4) : entryName;
+            out.put(name, npy(e.getValue(), file + ": array '" + name + "'", name));
         }
         if (out.isEmpty()) {
             throw new ImportException(file + ": not a .npz file (no arrays in it)");

@@ -60,6 +60,26 @@ public enum TensorFiles {
         }
     }
 
+    /** Every entry of a zip file, in the zip's order (read through its central directory). */
+    static Map<String, byte[]> unzip(Path file) {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (var it = zip.entries(); it.hasMoreElements(); ) {
+                java.util.zip.ZipEntry entry = it.nextElement();
+                if (!entry.isDirectory()) {
+                    try (var in = zip.getInputStream(entry)) {
+                        entries.put(entry.getName(), in.readAllBytes());
+                    }
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new ImportException(file + ": not a readable zip file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return entries;
+    }
+
     static int[] shape(JsonNode node, String where) {
         if (!node.isArray()) {
             throw new ImportException(where + ": shape is not a list");

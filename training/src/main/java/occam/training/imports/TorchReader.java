@@ -2,16 +2,17 @@ package occam.training.imports;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -90,21 +91,16 @@ final class TorchReader {
     }
 
     private static Map<String, byte[]> unzip(Path file) {
-        byte[] bytes = TensorFiles.readAll(file);
-        if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
-            throw new ImportException(file + ": not a torch.save zip file (the legacy format of PyTorch < 1.6 is not"
-                    + " supported: load and save it again with a newer PyTorch)");
-        }
-        Map<String, byte[]> entries = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                entries.put(entry.getName(), zip.readAllBytes());
+        byte[] magic = new byte[2];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(magic, 0, 2) < 2 || magic[0] != 'P' || magic[1] != 'K') {
+                throw new ImportException(file + ": not a torch.save zip file (the legacy format of PyTorch < 1.6 is not"
+                        + " supported: load and save it again with a newer PyTorch)");
             }
         } catch (IOException e) {
-            throw new ImportException(file + ": not a readable zip file: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
-        return entries;
+        return TensorFiles.unzip(file);
     }
 
     // ---- what the pickle rebuilds
