@@ -49,21 +49,17 @@ class ImportAnalysisTest {
             args.addAll(List.of(i).subList(1, i.length));
             assertEquals(0, Occam.commandLine().execute(args.toArray(String[]::new)), i[0]);
         }
-        assertEquals(0, analyze(original, dir.resolve("t-original")));
-        assertEquals(0, analyze(imported, dir.resolve("t-imported")));
+        Path tables = dir.resolve("tables");
+        assertEquals(0, Occam.commandLine().execute("analyze", "-i", original.toString(), "-i", imported.toString(),
+                "-o", tables.toString(), "--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]"));
 
         for (String table : List.of("complexity", "baselines")) {
-            List<String> expected = rows(dir.resolve("t-original"), table, "original");
+            List<String> expected = rows(tables, table, "original");
             assertFalse(expected.isEmpty(), table + " has rows for the original run");
             for (String[] i : imports) {
-                assertEquals(expected, rows(dir.resolve("t-imported"), table, i[0]), table + " of run " + i[0]);
+                assertEquals(expected, rows(tables, table, i[0]), table + " of run " + i[0]);
             }
         }
-    }
-
-    private static int analyze(Path archive, Path out) {
-        return Occam.commandLine().execute("analyze", "-i", archive.toString(), "-o", out.toString(),
-                "--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]");
     }
 
     /** Every row of one run in an output table, every column but run_id, as text, in a fixed order. */

@@ -197,7 +197,7 @@ public final class ImportCommand implements Callable<Integer> {
                 if (Files.isDirectory(in)) {
                     List<Path> listed = list(in);
                     for (Path f : listed) {
-                        if (TensorFiles.of(f) != null) {
+                        if (CheckpointFormat.of(f) != null) {
                             paths.add(f);
                         } else {
                             ignored++;
@@ -228,7 +228,7 @@ public final class ImportCommand implements Callable<Integer> {
         List<SourceFile> files = new ArrayList<>();
         int maxStep = 0;
         for (Path f : paths) {
-            TensorFiles format = TensorFiles.of(f);
+            CheckpointFormat format = CheckpointFormat.of(f);
             if (format == null) {
                 throw new ImportException(f + ": not a supported checkpoint file (.pt, .pth, .safetensors or .npz)");
             }

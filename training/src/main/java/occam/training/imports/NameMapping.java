@@ -140,7 +140,7 @@ public final class NameMapping {
                 if (v.has("transpose") && !v.get("transpose").isBoolean()) {
                     throw new ImportException(where + ": \"transpose\" must be true or false");
                 }
-                int[] reshape = v.has("reshape") ? TensorFiles.shape(v.get("reshape"), where + " reshape") : null;
+                int[] reshape = v.has("reshape") ? CheckpointFormat.shape(v.get("reshape"), where + " reshape") : null;
                 rules.put(e.getKey(), new Rule(v.get("to").asText(), v.path("rows").asInt(0), v.path("transpose").asBoolean(false), reshape));
             } else {
                 throw new ImportException(where + ": must be a name, an object {\"to\": ...} or null");

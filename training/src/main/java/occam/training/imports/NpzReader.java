@@ -24,7 +24,7 @@ final class NpzReader {
 
     static Map<String, SourceTensor> read(Path file) {
         Map<String, SourceTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : TensorFiles.unzip(file).entrySet()) {
+        for (Map.Entry<String, byte[]> e : CheckpointFormat.unzip(file).entrySet()) {
             String entryName = e.getKey();
             String name = entryName.endsWith(".npy") ? entryName.substring(0, entryName.length() - 4) : entryName;
             out.put(name, npy(e.getValue(), file + ": array '" + name + "'", name));
@@ -83,7 +83,7 @@ final class NpzReader {
             default -> throw new ImportException(where + ": dtype '" + descr + "' is not a float type (float16, float32 or float64)");
         }
         ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        int n = TensorFiles.elementCount(shape, where);
+        int n = CheckpointFormat.elementCount(shape, where);
         int dataStart = headerStart + headerLength;
         if ((long) n * format.bytes != b.length - dataStart) {
             throw new ImportException(where + ": holds " + (b.length - dataStart) + " bytes of data, shape needs "

@@ -21,7 +21,7 @@ final class SafetensorsReader {
     private SafetensorsReader() {}
 
     static Map<String, SourceTensor> read(Path file) {
-        byte[] bytes = TensorFiles.readAll(file);
+        byte[] bytes = CheckpointFormat.readAll(file);
         if (bytes.length < 8) {
             throw new ImportException(file + ": not a safetensors file (" + bytes.length + " bytes, no header length)");
         }
@@ -51,14 +51,14 @@ final class SafetensorsReader {
             JsonNode t = e.getValue();
             String where = file + ": tensor '" + name + "'";
             FloatFormats format = dtype(t.path("dtype").asText(), where);
-            int[] shape = TensorFiles.shape(t.path("shape"), where);
+            int[] shape = CheckpointFormat.shape(t.path("shape"), where);
             JsonNode offsets = t.path("data_offsets");
             if (!offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
                 throw new ImportException(where + ": data_offsets must be [begin, end]");
             }
             long begin = offsets.get(0).asLong();
             long end = offsets.get(1).asLong();
-            int count = TensorFiles.elementCount(shape, where);
+            int count = CheckpointFormat.elementCount(shape, where);
             if (begin < 0 || end > bufferLength || end - begin != (long) count * format.bytes) {
                 throw new ImportException(where + ": data_offsets [" + begin + ", " + end + "] do not hold " + count + " "
                         + format.id + " values inside the " + bufferLength + "-byte buffer");

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A checkpoint file to import, its format and the step (epoch) it holds. */
-public record SourceFile(Path path, TensorFiles format, int step) {
+public record SourceFile(Path path, CheckpointFormat format, int step) {
 
     /**
      * The default way to find the step in a file name: the last run of digits in it ({@code epoch_0042.pt},

@@ -100,7 +100,7 @@ final class TorchReader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return TensorFiles.unzip(file);
+        return CheckpointFormat.unzip(file);
     }
 
     // ---- what the pickle rebuilds
@@ -138,7 +138,7 @@ final class TorchReader {
             if (data == null) {
                 throw new ImportException(where + ": its storage " + prefix + "data/" + storage.key() + " is missing");
             }
-            int n = TensorFiles.elementCount(size, where);
+            int n = CheckpointFormat.elementCount(size, where);
             long available = data.length / format.bytes;
             // the furthest element the view reaches must lie inside the storage
             long last = offset;

@@ -24,7 +24,7 @@ class TensorReadersTest {
 
     @Test
     void torchSaveGivesTorchsOwnFloat32ValuesForEveryFloatTypeAndStridedViews() throws Exception {
-        Map<String, SourceTensor> read = TensorFiles.TORCH.read(Fixtures.dir().resolve("dtypes.pt"));
+        Map<String, SourceTensor> read = CheckpointFormat.TORCH.read(Fixtures.dir().resolve("dtypes.pt"));
         // dtypes.pt nests the state dict under 'state_dict' beside an 'epoch' entry (the pickle library does not
         // keep a dict's order, and nothing depends on it)
         assertEquals(Set.of("half", "bf16", "double", "single", "single_transposed"), read.keySet());
@@ -33,7 +33,7 @@ class TensorReadersTest {
 
     @Test
     void safetensorsGivesTheSameValues() throws Exception {
-        Map<String, SourceTensor> read = TensorFiles.SAFETENSORS.read(Fixtures.dir().resolve("dtypes.safetensors"));
+        Map<String, SourceTensor> read = CheckpointFormat.SAFETENSORS.read(Fixtures.dir().resolve("dtypes.safetensors"));
         assertEquals(List.of("half", "bf16", "double", "single"), List.copyOf(read.keySet()));
         assertMatchesExpected(read);
     }
@@ -71,19 +71,19 @@ class TensorReadersTest {
     void filesThatAreNotCheckpointsAreRejectedByName() throws Exception {
         Path notZip = dir.resolve("epoch_1.pt");
         Files.writeString(notZip, "not a zip");
-        ImportException e = assertThrows(ImportException.class, () -> TensorFiles.TORCH.read(notZip));
+        ImportException e = assertThrows(ImportException.class, () -> CheckpointFormat.TORCH.read(notZip));
         assertTrue(e.getMessage().startsWith(notZip + ": not a torch.save zip file"), e.getMessage());
 
         Path badHeader = dir.resolve("x.safetensors");
         Files.write(badHeader, new byte[] {100, 0, 0, 0, 0, 0, 0, 0, '{'});
-        e = assertThrows(ImportException.class, () -> TensorFiles.SAFETENSORS.read(badHeader));
+        e = assertThrows(ImportException.class, () -> CheckpointFormat.SAFETENSORS.read(badHeader));
         assertTrue(e.getMessage().startsWith(badHeader + ": not a safetensors file"), e.getMessage());
 
         Path npzNotZip = dir.resolve("x.npz");
         Files.writeString(npzNotZip, "PK but not really");
-        e = assertThrows(ImportException.class, () -> TensorFiles.NPZ.read(npzNotZip));
+        e = assertThrows(ImportException.class, () -> CheckpointFormat.NPZ.read(npzNotZip));
         assertTrue(e.getMessage().startsWith(npzNotZip + ": not a readable zip file"), e.getMessage());
 
-        assertEquals(null, TensorFiles.of(Path.of("notes.txt")));
+        assertEquals(null, CheckpointFormat.of(Path.of("notes.txt")));
     }
 }

@@ -10,14 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The checkpoint formats {@code occam import} reads, told apart by the file name's extension. */
-public enum TensorFiles {
+public enum CheckpointFormat {
     TORCH("PyTorch (torch.save)"),
     SAFETENSORS("safetensors"),
     NPZ("NumPy .npz");
 
     private final String description;
 
-    TensorFiles(String description) {
+    CheckpointFormat(String description) {
         this.description = description;
     }
 
@@ -26,7 +26,7 @@ public enum TensorFiles {
     }
 
     /** The format of {@code file} by its extension (.pt/.pth, .safetensors, .npz), or null for any other file. */
-    public static TensorFiles of(Path file) {
+    public static CheckpointFormat of(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pt") || name.endsWith(".pth")) {
             return TORCH;
