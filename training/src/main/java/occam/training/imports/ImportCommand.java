@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "import",
         mixinStandardHelpOptions = true,
+        versionProvider = ImportCommand.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
@@ -78,7 +79,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: <task>-<regime>-s<seed>).")
     String runId;
 
-    @Option(names = "--mapping", paramLabel = "occam|flax|FILE", defaultValue = "auto",
+    @Option(names = "--mapping", paramLabel = "auto|occam|flax|FILE", defaultValue = "auto",
             description = "Tensor names: occam (occam's own), flax (the paper authors' Flax model), or a JSON mapping"
                     + " file; auto (default) picks flax when the first file has Flax names, else occam.")
     String mapping;
@@ -348,5 +349,13 @@ public final class ImportCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** The build's version, for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {codeVersion()};
+        }
     }
 }
