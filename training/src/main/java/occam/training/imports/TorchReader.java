@@ -178,7 +178,7 @@ final class TorchReader {
 
     /**
      * Resolves the few globals a state dict's pickle names, and the storages behind persistent ids, without
-     * touching the pickle library's process-wide constructor table.
+     * touching the pickle library's process-wide constructor table; dicts keep their order.
      */
     private static final class TorchUnpickler extends Unpickler {
 
@@ -200,6 +200,19 @@ final class TorchReader {
                     String name = (String) stack.pop();
                     String module = (String) stack.pop();
                     stack.add(resolve(module, name));
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.EMPTY_DICT -> { // the library's dicts are HashMaps; keep the file's order
+                    stack.add(new LinkedHashMap<>());
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.SETITEMS -> {
+                    List<Object> keysAndValues = stack.pop_all_since_marker();
+                    @SuppressWarnings("unchecked")
+                    Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+                    for (int i = 0; i + 1 < keysAndValues.size(); i += 2) {
+                        dict.put(keysAndValues.get(i), keysAndValues.get(i + 1));
+                    }
                     return NO_RETURN_VALUE;
                 }
                 case Opcodes.BINPERSID -> {
