@@ -3,13 +3,14 @@ package occam.cli;
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
 import occam.training.TrainCommand;
+import occam.training.imports.ImportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. */
 @Command(name = "occam", mixinStandardHelpOptions = true,
         description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
-        subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, ImportCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Occam implements Runnable {
 
