@@ -1,0 +1,182 @@
+package occam.analysis.engine.codec;
+
+/**
+ * How the integer codec turns integers into bits, and the adaptive probability of every bit: one class for both
+ * directions, so the encoder and the decoder cannot disagree ({@link #bit} codes a given bit, or decodes one).
+ *
+ * <p><b>Binarization</b> of an integer v (a quantization index minus its stream's offset): a bit "v != 0"; if
+ * not zero, a bit "v < 0", then the bit length b of |v| (1..30) in unary (b - 1 ones, then a zero unless b = 30),
+ * then the b - 1 bits of |v| below its leading one, most significant first. Worked example: v = -5 = -0b101 gives
+ * nonzero 1, negative 1, length 3 as 1 1 0, mantissa 0 1.
+ *
+ * <p><b>Contexts.</b> A stream is coded line by line (a line: a row of a dense matrix, one singular triplet of a
+ * factor, or a whole vector). A value's context c in [0, 16) comes from the magnitudes of values already coded
+ * beside it: e = 2|W| + |WW| + 2|N| + |NE| (W, WW: the previous two in the line; N, NE: the same and the next
+ * position of the previous line; a missing neighbour counts 0), c = 0 if e = 0, else 1 + 2 floor(log2 e) + (1 if
+ * 2e >= 3 x 2^floor(log2 e)), at most 15. The zero bit, the unary length bits and the first mantissa bit depend on
+ * c; the sign bit on the sign of W (negative, zero, positive); the other mantissa bits on (b, position). So the
+ * code follows the scale of each row or triplet (a factor's columns scale with their singular value) without
+ * storing any statistics.
+ *
+ * <p><b>Adaptation.</b> Each context holds p0, the probability of a 0 in units of 2^-15 (start 2^14), and a count
+ * n (start 0). After coding bit x: with r = floor(2^16 / (n + 2)), p0 += floor((2^15 - p0) r / 2^16) if x = 0,
+ * else p0 -= floor(p0 r / 2^16); then n = min(n + 1, {@value #COUNT_LIMIT}). Until the limit this is the
+ * Krichevsky-Trofimov estimate (zeros + 1/2) / (n + 1); after it, an exponential average that follows slow
+ * drift. Every stream of a message shares the same contexts (they condition on scale, so what one tensor teaches
+ * serves the next).
+ */
+abstract class IntegerModel {
+
+    static final int CONTEXTS = 16;
+    static final int MAX_LENGTH = 30;
+    /** The largest |index - offset| a stream may hold. */
+    static final int MAX_MAGNITUDE = (1 << MAX_LENGTH) - 1;
+    static final int COUNT_LIMIT = 255;
+
+    private static final int ZERO = 0;
+    private static final int SIGN = ZERO + CONTEXTS;
+    private static final int LENGTH = SIGN + 3;
+    private static final int FIRST_MANTISSA = LENGTH + CONTEXTS * 32;
+    private static final int MANTISSA = FIRST_MANTISSA + CONTEXTS * 32;
+    private static final int SIZE = MANTISSA + 32 * 32;
+
+    private static final int[] RATE = new int[COUNT_LIMIT + 1];
+
+    static {
+        for (int n = 0; n <= COUNT_LIMIT; n++) {
+            RATE[n] = (1 << 16) / (n + 2);
+        }
+    }
+
+    private final int[] p0 = new int[SIZE];
+    private final int[] count = new int[SIZE];
+
+    IntegerModel() {
+        java.util.Arrays.fill(p0, RangeEncoder.ONE / 2);
+    }
+
+    /** Codes {@code bit} with context {@code ctx} (encoder) or decodes one (decoder, {@code bit} ignored). */
+    abstract int bit(int ctx, int bit);
+
+    /** A bit at probability 1/2, no context (raw float32 streams). */
+    abstract int rawBit(int bit);
+
+    /** Adapts context {@code ctx} to the bit just coded. */
+    final int p0(int ctx) {
+        return p0[ctx];
+    }
+
+    final void update(int ctx, int bit) {
+        int n = count[ctx];
+        int r = RATE[n];
+        int p = p0[ctx];
+        p0[ctx] = bit == 0 ? p + (((RangeEncoder.ONE - p) * r) >>> 16) : p - ((p * r) >>> 16);
+        if (n < COUNT_LIMIT) {
+            count[ctx] = n + 1;
+        }
+    }
+
+    /**
+     * Codes (or decodes into) {@code values}, lines of {@code lineLength} one after another; returns the values.
+     * Decoding overwrites {@code values}.
+     */
+    final void stream(int[] values, int length, int lineLength) {
+        for (int t = 0; t < length; t++) {
+            int col = t % lineLength;
+            boolean up = t >= lineLength;
+            int w = col > 0 ? magnitude(values[t - 1]) : 0;
+            int ww = col > 1 ? magnitude(values[t - 2]) : 0;
+            int n = up ? magnitude(values[t - lineLength]) : 0;
+            int ne = up && col + 1 < lineLength ? magnitude(values[t - lineLength + 1]) : 0;
+            int c = context(2 * w + ww + 2 * n + ne);
+            int s = col > 0 ? Integer.signum(values[t - 1]) + 1 : 1;
+            values[t] = value(c, s, values[t]);
+        }
+    }
+
+    /** Context of a neighbourhood magnitude e >= 0: 0, then two buckets per octave, at most 15. */
+    static int context(int e) {
+        if (e == 0) {
+            return 0;
+        }
+        int octave = 31 - Integer.numberOfLeadingZeros(e);
+        int c = 1 + 2 * octave + (2L * e >= 3L << octave ? 1 : 0);
+        return Math.min(c, CONTEXTS - 1);
+    }
+
+    /** 32 raw bits of a float32 (sign first). */
+    final int raw(int bits) {
+        int out = 0;
+        for (int i = 31; i >= 0; i--) {
+            out = (out << 1) | rawBit((bits >>> i) & 1);
+        }
+        return out;
+    }
+
+    private int value(int c, int signContext, int v) {
+        if (bit(ZERO + c, v != 0 ? 1 : 0) == 0) {
+            return 0;
+        }
+        boolean negative = bit(SIGN + signContext, v < 0 ? 1 : 0) == 1;
+        int m = Math.abs(v);
+        int b = 32 - Integer.numberOfLeadingZeros(m);
+        int length = 1;
+        while (length < MAX_LENGTH && bit(LENGTH + 32 * c + length, length < b ? 1 : 0) == 1) {
+            length++;
+        }
+        int magnitude = 1;
+        for (int pos = length - 2; pos >= 0; pos--) {
+            int ctx = pos == length - 2 ? FIRST_MANTISSA + 32 * c + length : MANTISSA + 32 * length + pos;
+            magnitude = (magnitude << 1) | bit(ctx, (m >>> pos) & 1);
+        }
+        return negative ? -magnitude : magnitude;
+    }
+
+    /** |v| capped so that sums of a few stay far from overflow. */
+    private static int magnitude(int v) {
+        return Math.min(Math.abs(v), 1 << 20);
+    }
+
+    /** Encodes through a {@link RangeEncoder}. */
+    static final class Encoding extends IntegerModel {
+        private final RangeEncoder out;
+
+        Encoding(RangeEncoder out) {
+            this.out = out;
+        }
+
+        @Override
+        int bit(int ctx, int bit) {
+            out.encode(bit, p0(ctx));
+            update(ctx, bit);
+            return bit;
+        }
+
+        @Override
+        int rawBit(int bit) {
+            out.encode(bit, RangeEncoder.ONE / 2);
+            return bit;
+        }
+    }
+
+    /** Decodes from a {@link RangeDecoder}. */
+    static final class Decoding extends IntegerModel {
+        private final RangeDecoder in;
+
+        Decoding(RangeDecoder in) {
+            this.in = in;
+        }
+
+        @Override
+        int bit(int ctx, int ignored) {
+            int bit = in.decode(p0(ctx));
+            update(ctx, bit);
+            return bit;
+        }
+
+        @Override
+        int rawBit(int ignored) {
+            return in.decode(RangeEncoder.ONE / 2);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package occam.analysis.engine.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import occam.analysis.engine.codec.Codec;
+import occam.analysis.engine.codec.IntegerCodec;
+import occam.analysis.engine.codec.PaperCodec;
+import occam.analysis.engine.codec.StepSizes;
+import occam.analysis.engine.coarse.CoarseGrainer;
+import occam.analysis.engine.coarse.CoarseKey;
+import occam.analysis.engine.loss.LossEvaluator;
+import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.model.CoarseTensor;
+import occam.schemas.Archive;
+import occam.schemas.Checkpoint;
+import occam.schemas.Example;
+import occam.schemas.RunInfo;
+
+/**
+ * The paper codec against the integer codec on real checkpoints of an archive, one thread.
+ *
+ * <p>Per run (its last checkpoint unless {@code --step}): the naive size (bzip2 of the checkpoint's float32
+ * values); encode and decode times of both codecs (median thread CPU time of {@code --repeats} after warm-up) on
+ * the dense model (tau 1) and on each codec's best point; then a self-contained scan of (tau, Delta) (a coarse
+ * grid, then a finer one around each codec's best) that evaluates every distinct coarse model's training loss and
+ * sizes it under both codecs, and prints per codec the smallest size whose loss increase is at most epsilon, the
+ * ratios, and where the integer codec's bytes go (per stream: values, distinct indices, order-0 entropy, coded
+ * bytes; and the header). Every size is the length of a complete message, checked to decode to the same model.
+ *
+ * <p>Usage: {@code CodecBenchmark --archive ROOT [--run ID]... [--step N] [--epsilon E] [--repeats R]}; default
+ * runs: every run of the archive, epsilon 1, 9 repeats. {@code analysis-spark/job/codec-benchmark} runs it.
+ */
+public final class CodecBenchmark {
+
+    private static final double[] TAUS = {1.0, 0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88, 0.87, 0.86,
+        0.85, 0.84, 0.82, 0.8, 0.78, 0.75, 0.7, 0.65, 0.6, 0.5};
+
+    private CodecBenchmark() {}
+
+    public static void main(String[] args) {
+        String archive = null;
+        List<String> runs = new ArrayList<>();
+        Integer step = null;
+        double epsilon = 1.0;
+        int repeats = 9;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--archive" -> archive = args[++i];
+                case "--run" -> runs.add(args[++i]);
+                case "--step" -> step = Integer.parseInt(args[++i]);
+                case "--epsilon" -> epsilon = Double.parseDouble(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: CodecBenchmark --archive ROOT"
+                        + " [--run ID]... [--step N] [--epsilon E] [--repeats R]");
+            }
+        }
+        if (archive == null) {
+            throw new IllegalArgumentException("--archive ROOT is required");
+        }
+        Archive a = new Archive(Path.of(archive));
+        if (runs.isEmpty()) {
+            runs = a.runIds();
+        }
+        System.out.println("java " + System.getProperty("java.version") + ", matrix kernel " + LossEvaluator.kernel() + ", one thread; "
+                + "load average " + loadAverage());
+        for (String runId : runs) {
+            RunInfo run = a.readRun(runId);
+            List<Integer> steps = a.checkpointSteps(runId);
+            int s = step != null ? step : steps.get(steps.size() - 1);
+            List<Example> train = a.readExamples(runId).stream().filter(Example::train).toList();
+            new RunBench(runId, s, run, a.readCheckpoint(runId, s), train, epsilon, repeats).run();
+        }
+        System.out.println("\nload average at the end " + loadAverage());
+    }
+
+    /** One measured coarse model. */
+    private record Point(double tau, double delta, CoarseKey key, double increase, long paperBytes, long integerBytes) {}
+
+    private static final class RunBench {
+        final String runId;
+        final int step;
+        final RunInfo run;
+        final Checkpoint checkpoint;
+        final double epsilon;
+        final int repeats;
+        final LossEvaluator evaluator;
+        final CoarseModel original;
+        final CoarseGrainer grainer;
+        final double baseLoss;
+        final Map<CoarseKey, Point> points = new HashMap<>();
+
+        RunBench(String runId, int step, RunInfo run, Checkpoint checkpoint, List<Example> train, double epsilon, int repeats) {
+            this.runId = runId;
+            this.step = step;
+            this.run = run;
+            this.checkpoint = checkpoint;
+            this.epsilon = epsilon;
+            this.repeats = repeats;
+            this.evaluator = LossEvaluator.prepare(run.model(), train);
+            this.original = CoarseModel.of(run.model(), checkpoint);
+            this.grainer = CoarseGrainer.of(run.model(), original);
+            this.baseLoss = evaluator.evaluate(original).meanLossNats();
+        }
+
+        void run() {
+            long naive = PaperCodec.compressedSize(original);
+            System.out.printf("%n== run %s step %d (%s, %d layer(s)): %,d parameters, %,d training examples, loss %.4f nats%n", runId, step,
+                    run.regime(), run.model().numLayers(), run.model().parameterCount(), evaluator.examples(), baseLoss);
+            System.out.printf("naive (bzip2 of the checkpoint's float32 values): %,d bytes of %,d raw%n", naive,
+                    4 * run.model().parameterCount());
+
+            long c0 = cpuNanos();
+            for (double tau : TAUS) {
+                for (double delta : logGrid(0.004, 0.25, 24)) {
+                    measure(tau, delta);
+                }
+            }
+            for (int round = 0; round < 2; round++) {
+                for (boolean paper : new boolean[] {true, false}) {
+                    Point best = best(paper);
+                    if (best == null) {
+                        continue;
+                    }
+                    for (double dt = -0.012; dt <= 0.0121; dt += 0.003) {
+                        for (double f = 0.88; f <= 1.121; f += 0.03) {
+                            double tau = Math.min(1, Math.max(0, best.tau() + dt / (round + 1)));
+                            measure(tau, best.delta() * (1 + (f - 1) / (round + 1)));
+                        }
+                    }
+                }
+            }
+            System.out.printf("scan: %d distinct coarse models, %.1f s thread CPU (loss, both codecs)%n", points.size(),
+                    (cpuNanos() - c0) / 1e9);
+
+            Point paper = best(true);
+            Point integer = best(false);
+            System.out.printf("best at loss increase <= %s nats:%n", epsilon);
+            System.out.println("  codec    tau    Delta     ranks kept                      increase  bytes    naive/bytes");
+            for (Point p : new Point[] {paper, integer}) {
+                if (p == null) {
+                    System.out.println("  (no point of the scan meets epsilon)");
+                    continue;
+                }
+                boolean isPaper = p == paper;
+                long bytes = isPaper ? p.paperBytes() : p.integerBytes();
+                System.out.printf("  %-7s  %.3f  %.5f  %-30s  %.4f    %,7d  %.1f%n", isPaper ? "paper" : "integer", p.tau(), p.delta(),
+                        abbreviate(p.key().ranksKept()), p.increase(), bytes, naive / (double) bytes);
+            }
+            if (paper != null && integer != null) {
+                System.out.printf("  paper best / integer best = %.2f; at the paper's best point the integer codec takes %,d bytes (%.2fx)%n",
+                        paper.paperBytes() / (double) integer.integerBytes(), paper.integerBytes(),
+                        paper.paperBytes() / (double) paper.integerBytes());
+            }
+
+            timing("dense model (tau 1, Delta " + (integer != null ? fmt(integer.delta()) : "0.03") + ")",
+                    grainer.key(1, integer != null ? integer.delta() : 0.03));
+            if (paper != null) {
+                timing("paper's best point", paper.key());
+            }
+            if (integer != null) {
+                timing("integer codec's best point", integer.key());
+                bytesOf(grainer.build(integer.key()), StepSizes.uniform(integer.delta()));
+            }
+        }
+
+        void measure(double tau, double delta) {
+            CoarseKey key = grainer.key(tau, delta);
+            if (points.containsKey(key)) {
+                return;
+            }
+            CoarseModel m = grainer.build(key);
+            double increase = evaluator.evaluate(m).meanLossNats() - baseLoss;
+            points.put(key, new Point(tau, delta, key, increase, PaperCodec.compressedSize(m), IntegerCodec.size(m, delta)));
+        }
+
+        Point best(boolean paper) {
+            Point best = null;
+            for (Point p : points.values()) {
+                if (p.increase() > epsilon) {
+                    continue;
+                }
+                long bytes = paper ? p.paperBytes() : p.integerBytes();
+                long bestBytes = best == null ? Long.MAX_VALUE : paper ? best.paperBytes() : best.integerBytes();
+                if (bytes < bestBytes || bytes == bestBytes && p.increase() < best.increase()) {
+                    best = p;
+                }
+            }
+            return best;
+        }
+
+        void timing(String what, CoarseKey key) {
+            CoarseModel m = grainer.build(key);
+            StepSizes steps = StepSizes.uniform(key.delta());
+            for (Codec codec : new Codec[] {Codec.PAPER, Codec.INTEGER}) {
+                byte[] message = codec.encode(m, steps);
+                if (!codec.decode(message).equals(m) || codec.size(m, steps) != message.length) {
+                    throw new IllegalStateException(codec.name() + " codec: the message does not decode to the model at " + key);
+                }
+                for (int w = 0; w < 3; w++) {
+                    codec.decode(codec.encode(m, steps));
+                }
+                long[] encode = new long[repeats];
+                long[] size = new long[repeats];
+                long[] decode = new long[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = cpuNanos();
+                    codec.encode(m, steps);
+                    long t1 = cpuNanos();
+                    codec.size(m, steps);
+                    long t2 = cpuNanos();
+                    codec.decode(message);
+                    long t3 = cpuNanos();
+                    encode[r] = t1 - t0;
+                    size[r] = t2 - t1;
+                    decode[r] = t3 - t2;
+                }
+                System.out.printf("  %-28s %-7s %,7d values  %,7d bytes  encode %6.2f ms  size %6.2f ms  decode %6.2f ms%n", what,
+                        codec.name(), m.storedValues(), message.length, median(encode), median(size), median(decode));
+            }
+        }
+
+        void bytesOf(CoarseModel m, StepSizes steps) {
+            long[] sizes = IntegerCodec.sizes(m, steps);
+            System.out.println("where the integer codec's bytes go, at its best point (order-0: the empirical entropy of the"
+                    + " stream's indices, a bound for a static per-stream code without its table):");
+            System.out.println("  stream                              values  distinct  order-0 B  coded B  bits/value");
+            long values = 0;
+            double entropy = 0;
+            long coded = 0;
+            int s = 1;
+            for (CoarseTensor t : m.tensors()) {
+                int parts = t.isFactored() ? 2 : 1;
+                for (int part = 0; part < parts; part++) {
+                    float[] v = t.isFactored() ? (part == 0 ? t.left() : t.right()) : t.values();
+                    double step = steps.step(t, part);
+                    Map<Long, Integer> counts = new HashMap<>();
+                    for (float x : v) {
+                        counts.merge(Math.round(Math.rint(x / step)), 1, Integer::sum);
+                    }
+                    double h = 0;
+                    for (int c : counts.values()) {
+                        h -= c * Math.log((double) c / v.length) / Math.log(2);
+                    }
+                    String name = t.name() + (t.isFactored() ? (part == 0 ? " L" : " R") + t.rank() : "");
+                    System.out.printf("  %-34s %,7d  %8d  %9.0f  %7d  %.2f%n", abbreviate(name), v.length, counts.size(), h / 8, sizes[s],
+                            v.length == 0 ? 0 : 8.0 * sizes[s] / v.length);
+                    values += v.length;
+                    entropy += h / 8;
+                    coded += sizes[s];
+                    s++;
+                }
+            }
+            System.out.printf("  %-34s %,7d  %8s  %9.0f  %7d  %.2f%n", "all streams", values, "", entropy, coded, 8.0 * coded / values);
+            System.out.printf("  header: %d bytes; message: %,d bytes%n", sizes[0], sizes[0] + coded);
+        }
+    }
+
+    static double[] logGrid(double from, double to, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = from * Math.pow(to / from, i / (double) (n - 1));
+        }
+        return out;
+    }
+
+    private static String fmt(double x) {
+        return String.format("%.5f", x);
+    }
+
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux): other work shares the cores. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 34 ? s : s.substring(0, 31) + "...";
+    }
+
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[s.length / 2] / 1e6;
+    }
+}
