@@ -25,14 +25,15 @@ import occam.schemas.RunInfo;
  *
  * <p>Per run (its last checkpoint unless {@code --step}): the naive size (bzip2 of the checkpoint's float32
  * values); encode and decode times of both codecs (median thread CPU time of {@code --repeats} after warm-up) on
- * the dense model (tau 1) and on each codec's best point; then a self-contained scan of (tau, Delta) (a coarse
- * grid, then a finer one around each codec's best) that evaluates every distinct coarse model's training loss and
- * sizes it under both codecs, and prints per codec the smallest size whose loss increase is at most epsilon, the
+ * the dense model (tau 1) and on each codec's best point; then a self-contained scan of (tau, Delta) (for each
+ * tau of a grid, the largest Delta whose loss increase is at most epsilon, by bisection, and a few Deltas below
+ * it) that sizes those coarse models under both codecs, and prints per codec the smallest size found, the
  * ratios, and where the integer codec's bytes go (per stream: values, distinct indices, order-0 entropy, coded
  * bytes; and the header). Every size is the length of a complete message, checked to decode to the same model.
  *
- * <p>Usage: {@code CodecBenchmark --archive ROOT [--run ID]... [--step N] [--epsilon E] [--repeats R]}; default
- * runs: every run of the archive, epsilon 1, 9 repeats. {@code analysis-spark/job/codec-benchmark} runs it.
+ * <p>Usage: {@code CodecBenchmark --archive ROOT [--run ID]... [--step N] [--epsilon E] [--repeats R]
+ * [--point TAU DELTA]}; default runs: every run of the archive, epsilon 1, 9 repeats; {@code --point} measures
+ * one point instead of scanning. {@code analysis-spark/job/codec-benchmark} runs it.
  */
 public final class CodecBenchmark {
 
@@ -47,6 +48,7 @@ public final class CodecBenchmark {
         Integer step = null;
         double epsilon = 1.0;
         int repeats = 9;
+        double[] at = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--archive" -> archive = args[++i];
@@ -54,8 +56,9 @@ public final class CodecBenchmark {
                 case "--step" -> step = Integer.parseInt(args[++i]);
                 case "--epsilon" -> epsilon = Double.parseDouble(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--point" -> at = new double[] {Double.parseDouble(args[++i]), Double.parseDouble(args[++i])};
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: CodecBenchmark --archive ROOT"
-                        + " [--run ID]... [--step N] [--epsilon E] [--repeats R]");
+                        + " [--run ID]... [--step N] [--epsilon E] [--repeats R] [--point TAU DELTA]");
             }
         }
         if (archive == null) {
@@ -72,7 +75,7 @@ public final class CodecBenchmark {
             List<Integer> steps = a.checkpointSteps(runId);
             int s = step != null ? step : steps.get(steps.size() - 1);
             List<Example> train = a.readExamples(runId).stream().filter(Example::train).toList();
-            new RunBench(runId, s, run, a.readCheckpoint(runId, s), train, epsilon, repeats).run();
+            new RunBench(runId, s, run, a.readCheckpoint(runId, s), train, epsilon, repeats, at).run();
         }
         System.out.println("\nload average at the end " + loadAverage());
     }
@@ -92,8 +95,11 @@ public final class CodecBenchmark {
         final CoarseGrainer grainer;
         final double baseLoss;
         final Map<CoarseKey, Point> points = new HashMap<>();
+        final double[] at;
 
-        RunBench(String runId, int step, RunInfo run, Checkpoint checkpoint, List<Example> train, double epsilon, int repeats) {
+        RunBench(String runId, int step, RunInfo run, Checkpoint checkpoint, List<Example> train, double epsilon, int repeats,
+                double[] at) {
+            this.at = at;
             this.runId = runId;
             this.step = step;
             this.run = run;
@@ -113,25 +119,19 @@ public final class CodecBenchmark {
             System.out.printf("naive (bzip2 of the checkpoint's float32 values): %,d bytes of %,d raw%n", naive,
                     4 * run.model().parameterCount());
 
+            if (at != null) {
+                CoarseKey key = grainer.key(at[0], at[1]);
+                measure(at[0], at[1]);
+                Point p = points.get(key);
+                System.out.printf("at tau %s, Delta %s: ranks %s, loss increase %.4f, paper %,d bytes, integer %,d bytes%n", at[0], at[1],
+                        key.ranksKept(), p.increase(), p.paperBytes(), p.integerBytes());
+                timing("this point", key);
+                bytesOf(grainer.build(key), StepSizes.uniform(at[1]));
+                return;
+            }
             long c0 = cpuNanos();
             for (double tau : TAUS) {
-                for (double delta : logGrid(0.004, 0.25, 24)) {
-                    measure(tau, delta);
-                }
-            }
-            for (int round = 0; round < 2; round++) {
-                for (boolean paper : new boolean[] {true, false}) {
-                    Point best = best(paper);
-                    if (best == null) {
-                        continue;
-                    }
-                    for (double dt = -0.012; dt <= 0.0121; dt += 0.003) {
-                        for (double f = 0.88; f <= 1.121; f += 0.03) {
-                            double tau = Math.min(1, Math.max(0, best.tau() + dt / (round + 1)));
-                            measure(tau, best.delta() * (1 + (f - 1) / (round + 1)));
-                        }
-                    }
-                }
+                scanDelta(tau);
             }
             System.out.printf("scan: %d distinct coarse models, %.1f s thread CPU (loss, both codecs)%n", points.size(),
                     (cpuNanos() - c0) / 1e9);
@@ -167,14 +167,44 @@ public final class CodecBenchmark {
             }
         }
 
+        /**
+         * The largest Delta (to 1%, by bisection of log Delta between 10^-3 and 1) whose loss increase is at most
+         * epsilon, and a few Deltas just below it, sized under both codecs: where each codec's smallest model at
+         * this tau lies (sizes fall as Delta grows).
+         */
+        void scanDelta(double tau) {
+            double lo = Math.log(1e-3);
+            double hi = Math.log(1);
+            if (increase(tau, Math.exp(lo)) > epsilon) {
+                return;
+            }
+            while (hi - lo > 0.01) {
+                double mid = (lo + hi) / 2;
+                if (increase(tau, Math.exp(mid)) <= epsilon) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            for (double f : new double[] {1, 0.98, 0.96, 0.93, 0.9}) {
+                measure(tau, Math.exp(lo) * f);
+            }
+        }
+
+        private final Map<CoarseKey, Double> increases = new HashMap<>();
+
+        double increase(double tau, double delta) {
+            return increases.computeIfAbsent(grainer.key(tau, delta),
+                    key -> evaluator.evaluate(grainer.build(key)).meanLossNats() - baseLoss);
+        }
+
         void measure(double tau, double delta) {
             CoarseKey key = grainer.key(tau, delta);
             if (points.containsKey(key)) {
                 return;
             }
             CoarseModel m = grainer.build(key);
-            double increase = evaluator.evaluate(m).meanLossNats() - baseLoss;
-            points.put(key, new Point(tau, delta, key, increase, PaperCodec.compressedSize(m), IntegerCodec.size(m, delta)));
+            points.put(key, new Point(tau, delta, key, increase(tau, delta), PaperCodec.compressedSize(m), IntegerCodec.size(m, delta)));
         }
 
         Point best(boolean paper) {
@@ -257,14 +287,6 @@ public final class CodecBenchmark {
             System.out.printf("  %-34s %,7d  %8s  %9.0f  %7d  %.2f%n", "all streams", values, "", entropy, coded, 8.0 * coded / values);
             System.out.printf("  header: %d bytes; message: %,d bytes%n", sizes[0], sizes[0] + coded);
         }
-    }
-
-    static double[] logGrid(double from, double to, int n) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = from * Math.pow(to / from, i / (double) (n - 1));
-        }
-        return out;
     }
 
     private static String fmt(double x) {
