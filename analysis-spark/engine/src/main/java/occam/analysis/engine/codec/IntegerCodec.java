@@ -9,7 +9,7 @@ import occam.analysis.engine.model.CoarseTensor;
 
 /**
  * The integer codec: a coarse model as the quantization indices round(x / step) of every stored stream (a dense
- * tensor, or each factor of a factored matrix), coded by an adaptive binary range coder with neighbourhood
+ * tensor, or each factor of a factored matrix), coded by an adaptive binary range coder with per-line scale
  * contexts ({@link IntegerModel}, {@link RangeEncoder}), behind a header that holds everything else the decoder
  * needs. The message is self-delimiting and {@link #decode} rebuilds the model bit for bit: a value is
  * (float) (index x step) + 0.0f, exactly as Q(x, step) stored it. Byte layout (docs/codecs.md has the details):

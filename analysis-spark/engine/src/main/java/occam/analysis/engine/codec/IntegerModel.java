@@ -10,13 +10,14 @@ package occam.analysis.engine.codec;
  * nonzero 1, negative 1, length 3 as 1 1 0, mantissa 0 1.
  *
  * <p><b>Contexts.</b> A stream is coded line by line (a line: a row of a dense matrix, one singular triplet of a
- * factor, or a whole vector). A value's context c in [0, 16) comes from the magnitudes of values already coded
- * beside it: e = 2|W| + |WW| + 2|N| + |NE| (W, WW: the previous two in the line; N, NE: the same and the next
- * position of the previous line; a missing neighbour counts 0), c = 0 if e = 0, else 1 + 2 floor(log2 e) + (1 if
- * 2e >= 3 x 2^floor(log2 e)), at most 15. The zero bit, the unary length bits and the first mantissa bit depend on
- * c; the sign bit on the sign of W (negative, zero, positive); the other mantissa bits on (b, position). So the
- * code follows the scale of each row or triplet (a factor's columns scale with their singular value) without
- * storing any statistics.
+ * factor, or a whole vector); within a line the values share a scale (a factor's triplet scales with its singular
+ * value), which the contexts follow without storing any statistics. Before the value at position t of line j, let
+ * sum be the sum of min(|v|, 2^20) over the line's first t values and prev16 = floor(16 x (that sum over the whole
+ * of line j - 1) / line length). The scale estimate, x 16, is scale16 = floor((16 sum + 2 prev16) / (t + 2)) when
+ * j > 0, else floor(16 sum / t), and none when j = t = 0. The context is c = 0 without an estimate, else
+ * 1 + min(21, {@link #octaves}(min(scale16, 2^24))). The zero bit, the unary length bits and the first mantissa bit
+ * depend on c; the sign bit on the sign of the previous value of the line (negative, zero or none, positive); the
+ * other mantissa bits on (b, position).
  *
  * <p><b>Adaptation.</b> Each context holds p0, the probability of a 0 in units of 2^-15 (start 2^14), and a count
  * n (start 0). After coding bit x: with r = floor(2^16 / (n + 2)), p0 += floor((2^15 - p0) r / 2^16) if x = 0,
@@ -27,7 +28,10 @@ package occam.analysis.engine.codec;
  */
 abstract class IntegerModel {
 
-    static final int CONTEXTS = 16;
+    /** Scale contexts: 0 for "no estimate yet", then 1 + octaves(scale16) up to 22 (mean magnitudes to ~100). */
+    static final int CONTEXTS = 23;
+    /** Magnitudes above this count as this much in a line's mean (keeps sums far from overflow). */
+    static final int MAGNITUDE_CAP = 1 << 20;
     static final int MAX_LENGTH = 30;
     /** The largest |index - offset| a stream may hold. */
     static final int MAX_MAGNITUDE = (1 << MAX_LENGTH) - 1;
@@ -81,27 +85,34 @@ abstract class IntegerModel {
      * Decoding overwrites {@code values}.
      */
     final void stream(int[] values, int length, int lineLength) {
-        for (int t = 0; t < length; t++) {
-            int col = t % lineLength;
-            boolean up = t >= lineLength;
-            int w = col > 0 ? magnitude(values[t - 1]) : 0;
-            int ww = col > 1 ? magnitude(values[t - 2]) : 0;
-            int n = up ? magnitude(values[t - lineLength]) : 0;
-            int ne = up && col + 1 < lineLength ? magnitude(values[t - lineLength + 1]) : 0;
-            int c = context(2 * w + ww + 2 * n + ne);
-            int s = col > 0 ? Integer.signum(values[t - 1]) + 1 : 1;
-            values[t] = value(c, s, values[t]);
+        long previousLine16 = -1;
+        for (int start = 0; start < length; start += lineLength) {
+            long sum = 0;
+            for (int col = 0; col < lineLength; col++) {
+                int t = start + col;
+                // the line's mean magnitude so far (x 16), the previous line's mean counting as two values
+                long scale16;
+                if (previousLine16 >= 0) {
+                    scale16 = (16 * sum + 2 * previousLine16) / (col + 2);
+                } else {
+                    scale16 = col == 0 ? -1 : 16 * sum / col;
+                }
+                int c = scale16 < 0 ? 0 : 1 + Math.min(CONTEXTS - 2, octaves((int) Math.min(scale16, 1 << 24)));
+                int s = col > 0 ? Integer.signum(values[t - 1]) + 1 : 1;
+                values[t] = value(c, s, values[t]);
+                sum += Math.min(Math.abs(values[t]), MAGNITUDE_CAP);
+            }
+            previousLine16 = 16 * sum / lineLength;
         }
     }
 
-    /** Context of a neighbourhood magnitude e >= 0: 0, then two buckets per octave, at most 15. */
-    static int context(int e) {
+    /** Buckets of e >= 0: 0 for 0, then two per octave: 1 -> 1, 2 -> 3, 3 -> 4, 4 and 5 -> 5, 6 and 7 -> 6, 8 -> 7. */
+    static int octaves(int e) {
         if (e == 0) {
             return 0;
         }
         int octave = 31 - Integer.numberOfLeadingZeros(e);
-        int c = 1 + 2 * octave + (2L * e >= 3L << octave ? 1 : 0);
-        return Math.min(c, CONTEXTS - 1);
+        return 1 + 2 * octave + (2L * e >= 3L << octave ? 1 : 0);
     }
 
     /** 32 raw bits of a float32 (sign first). */
@@ -130,11 +141,6 @@ abstract class IntegerModel {
             magnitude = (magnitude << 1) | bit(ctx, (m >>> pos) & 1);
         }
         return negative ? -magnitude : magnitude;
-    }
-
-    /** |v| capped so that sums of a few stay far from overflow. */
-    private static int magnitude(int v) {
-        return Math.min(Math.abs(v), 1 << 20);
     }
 
     /** Encodes through a {@link RangeEncoder}. */

@@ -48,12 +48,10 @@ final class RangeEncoder {
     /** Codes {@code bit} (0 or 1) where a 0 has probability p0 / 2^15, p0 in [1, 2^15 - 1]. */
     void encode(int bit, int p0) {
         long bound = (range >>> PROB_BITS) * p0;
-        if (bit == 0) {
-            range = bound;
-        } else {
-            low += bound;
-            range -= bound;
-        }
+        // without branches: the bits are as unpredictable as the coder can make them
+        long one = -(long) bit;
+        low += bound & one;
+        range = (bound & ~one) | ((range - bound) & one);
         while (range < TOP) {
             range = (range << 8) & MASK32;
             shiftLow();

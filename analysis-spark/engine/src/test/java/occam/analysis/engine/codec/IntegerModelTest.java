@@ -42,16 +42,39 @@ class IntegerModelTest {
     }
 
     @Test
-    void contextsOfNeighbourhoodMagnitudes() {
+    void octavesOfMagnitudes() {
         // 0 -> 0; then two buckets an octave: 1 -> 1, 2 -> 3, 3 -> 4, 4 -> 5, 5 -> 5, 6 -> 6, 7 -> 6, 8 -> 7
         int[] expected = {0, 1, 3, 4, 5, 5, 6, 6, 7};
         for (int e = 0; e < expected.length; e++) {
-            assertEquals(expected[e], IntegerModel.context(e), "e = " + e);
+            assertEquals(expected[e], IntegerModel.octaves(e), "e = " + e);
         }
-        assertEquals(15, IntegerModel.context(1 << 20));
-        assertEquals(13, IntegerModel.context(64 + 32 - 1)); // octave 6, lower half
-        assertEquals(14, IntegerModel.context(64 + 32)); // octave 6, upper half
-        assertEquals(15, IntegerModel.context(128));
+        assertEquals(13, IntegerModel.octaves(64 + 32 - 1)); // octave 6, lower half
+        assertEquals(14, IntegerModel.octaves(64 + 32)); // octave 6, upper half
+        assertEquals(15, IntegerModel.octaves(128));
+    }
+
+    @Test
+    void contextsFollowTheScaleOfEachLine() {
+        // line 0 = (4, 0, -2): no estimate for the first value (context 0); then scale16 = 16 x 4 / 1 = 64 -> 1 +
+        // octaves(64) = 14; then 16 x 4 / 2 = 32 -> 12. Line 1 starts from prev16 = 16 x 6 / 3 = 32: (2 x 32) / 2
+        // = 32 -> 12; then (16 x 1 + 64) / 3 = 26 -> 11; then (16 + 64) / 4 = 20 -> 10.
+        List<Integer> contexts = new ArrayList<>();
+        IntegerModel m = new IntegerModel() {
+            @Override
+            int bit(int ctx, int bit) {
+                if (ctx < IntegerModel.CONTEXTS) {
+                    contexts.add(ctx); // the zero bit's context is c itself
+                }
+                return bit;
+            }
+
+            @Override
+            int rawBit(int bit) {
+                return bit;
+            }
+        };
+        m.stream(new int[] {4, 0, -2, 1, 0, 0}, 6, 3);
+        assertEquals(List.of(0, 14, 12, 12, 11, 10), contexts);
     }
 
     @Test

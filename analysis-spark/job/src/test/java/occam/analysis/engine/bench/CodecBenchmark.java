@@ -14,7 +14,9 @@ import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
 import occam.analysis.engine.loss.LossEvaluator;
 import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.lowrank.MatrixSvd;
 import occam.analysis.engine.model.CoarseTensor;
+import occam.analysis.engine.quant.Quantizer;
 import occam.schemas.Archive;
 import occam.schemas.Checkpoint;
 import occam.schemas.Example;
@@ -37,8 +39,8 @@ import occam.schemas.RunInfo;
  */
 public final class CodecBenchmark {
 
-    private static final double[] TAUS = {1.0, 0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88, 0.87, 0.86,
-        0.85, 0.84, 0.82, 0.8, 0.78, 0.75, 0.7, 0.65, 0.6, 0.5};
+    private static final double[] TAUS = {1.0, 0.98, 0.96, 0.94, 0.92, 0.91, 0.9, 0.89, 0.88, 0.87, 0.86, 0.85, 0.84, 0.82, 0.8,
+        0.75, 0.7, 0.6};
 
     private CodecBenchmark() {}
 
@@ -80,8 +82,20 @@ public final class CodecBenchmark {
         System.out.println("\nload average at the end " + loadAverage());
     }
 
-    /** One measured coarse model. */
-    private record Point(double tau, double delta, CoarseKey key, double increase, long paperBytes, long integerBytes) {}
+    /**
+     * How a kept matrix is split into factors: the paper's U_k diag(s) and V_k^T (what CoarseGrainer builds), or
+     * balanced, U_k diag(s)^1/2 and diag(s)^1/2 V_k^T: the same product, but one step then costs the two factors
+     * the same error per triplet, so a coarser step meets the same loss (a freedom the integer codec's search may
+     * use; the paper codec's best stays on the paper's split).
+     */
+    enum Split {
+        PAPER, BALANCED
+    }
+
+    /** One measured coarse model; paperBytes -1 when not sized by the paper codec. */
+    private record Point(Split split, double tau, double delta, CoarseKey key, double increase, long paperBytes, long integerBytes) {}
+
+    private record Model(Split split, CoarseKey key) {}
 
     private static final class RunBench {
         final String runId;
@@ -94,7 +108,8 @@ public final class CodecBenchmark {
         final CoarseModel original;
         final CoarseGrainer grainer;
         final double baseLoss;
-        final Map<CoarseKey, Point> points = new HashMap<>();
+        final Map<Model, Point> points = new HashMap<>();
+        final Map<Model, Double> increases = new HashMap<>();
         final double[] at;
 
         RunBench(String runId, int step, RunInfo run, Checkpoint checkpoint, List<Example> train, double epsilon, int repeats,
@@ -118,99 +133,138 @@ public final class CodecBenchmark {
                     run.regime(), run.model().numLayers(), run.model().parameterCount(), evaluator.examples(), baseLoss);
             System.out.printf("naive (bzip2 of the checkpoint's float32 values): %,d bytes of %,d raw%n", naive,
                     4 * run.model().parameterCount());
-
             if (at != null) {
-                CoarseKey key = grainer.key(at[0], at[1]);
-                measure(at[0], at[1]);
-                Point p = points.get(key);
-                System.out.printf("at tau %s, Delta %s: ranks %s, loss increase %.4f, paper %,d bytes, integer %,d bytes%n", at[0], at[1],
-                        key.ranksKept(), p.increase(), p.paperBytes(), p.integerBytes());
-                timing("this point", key);
-                bytesOf(grainer.build(key), StepSizes.uniform(at[1]));
+                for (Split split : Split.values()) {
+                    Point p = measure(split, at[0], at[1]);
+                    System.out.printf("at tau %s, Delta %s, %s split: ranks %s, loss increase %.4f, paper %,d bytes, integer %,d bytes%n",
+                            at[0], at[1], split, p.key().ranksKept(), p.increase(), p.paperBytes(), p.integerBytes());
+                    timing("this point, " + split + " split", split, p.key());
+                    bytesOf(build(split, p.key()), StepSizes.uniform(at[1]));
+                }
                 return;
             }
             long c0 = cpuNanos();
-            for (double tau : TAUS) {
-                scanDelta(tau);
+            for (Split split : Split.values()) {
+                for (double tau : TAUS) {
+                    scanDelta(split, tau);
+                }
             }
-            System.out.printf("scan: %d distinct coarse models, %.1f s thread CPU (loss, both codecs)%n", points.size(),
+            System.out.printf("scan: %d distinct coarse models evaluated, %d sized, %.1f s thread CPU%n", increases.size(), points.size(),
                     (cpuNanos() - c0) / 1e9);
 
-            Point paper = best(true);
-            Point integer = best(false);
+            Point paper = best(true, Split.PAPER);
+            Point integerSame = best(false, Split.PAPER);
+            Point integer = best(false, null);
             System.out.printf("best at loss increase <= %s nats:%n", epsilon);
-            System.out.println("  codec    tau    Delta     ranks kept                      increase  bytes    naive/bytes");
-            for (Point p : new Point[] {paper, integer}) {
-                if (p == null) {
-                    System.out.println("  (no point of the scan meets epsilon)");
-                    continue;
-                }
-                boolean isPaper = p == paper;
-                long bytes = isPaper ? p.paperBytes() : p.integerBytes();
-                System.out.printf("  %-7s  %.3f  %.5f  %-30s  %.4f    %,7d  %.1f%n", isPaper ? "paper" : "integer", p.tau(), p.delta(),
-                        abbreviate(p.key().ranksKept()), p.increase(), bytes, naive / (double) bytes);
+            System.out.println("  codec    split     tau    Delta     ranks kept                      increase  bytes    naive/bytes");
+            report("paper", paper, true, naive);
+            report("integer", integerSame, false, naive);
+            if (integer != integerSame) {
+                report("integer", integer, false, naive);
             }
             if (paper != null && integer != null) {
-                System.out.printf("  paper best / integer best = %.2f; at the paper's best point the integer codec takes %,d bytes (%.2fx)%n",
-                        paper.paperBytes() / (double) integer.integerBytes(), paper.integerBytes(),
+                System.out.printf("  paper best / integer best = %.2f (on the paper's split: %.2f); at the paper's best point the integer"
+                        + " codec takes %,d bytes (%.2fx smaller)%n", paper.paperBytes() / (double) integer.integerBytes(),
+                        paper.paperBytes() / (double) integerSame.integerBytes(), paper.integerBytes(),
                         paper.paperBytes() / (double) paper.integerBytes());
             }
-
-            timing("dense model (tau 1, Delta " + (integer != null ? fmt(integer.delta()) : "0.03") + ")",
-                    grainer.key(1, integer != null ? integer.delta() : 0.03));
+            double delta = integer != null ? integer.delta() : 0.03;
+            timing("dense model (tau 1, Delta " + fmt(delta) + ")", Split.PAPER, grainer.key(1, delta));
             if (paper != null) {
-                timing("paper's best point", paper.key());
+                timing("paper codec's best point", Split.PAPER, paper.key());
             }
             if (integer != null) {
-                timing("integer codec's best point", integer.key());
-                bytesOf(grainer.build(integer.key()), StepSizes.uniform(integer.delta()));
+                timing("integer codec's best point", integer.split(), integer.key());
+                bytesOf(build(integer.split(), integer.key()), StepSizes.uniform(integer.delta()));
             }
+        }
+
+        void report(String codec, Point p, boolean paper, long naive) {
+            if (p == null) {
+                System.out.println("  " + codec + ": no point of the scan meets epsilon");
+                return;
+            }
+            long bytes = paper ? p.paperBytes() : p.integerBytes();
+            System.out.printf("  %-7s  %-8s  %.3f  %.5f  %-30s  %.4f    %,7d  %.1f%n", codec, p.split().name().toLowerCase(), p.tau(),
+                    p.delta(), abbreviate(p.key().ranksKept()), p.increase(), bytes, naive / (double) bytes);
         }
 
         /**
          * The largest Delta (to 1%, by bisection of log Delta between 10^-3 and 1) whose loss increase is at most
-         * epsilon, and a few Deltas just below it, sized under both codecs: where each codec's smallest model at
-         * this tau lies (sizes fall as Delta grows).
+         * epsilon, and a few Deltas just below it, sized (sizes fall as Delta grows, losses rise).
          */
-        void scanDelta(double tau) {
+        void scanDelta(Split split, double tau) {
             double lo = Math.log(1e-3);
             double hi = Math.log(1);
-            if (increase(tau, Math.exp(lo)) > epsilon) {
+            if (increase(split, grainer.key(tau, Math.exp(lo))) > epsilon) {
                 return;
             }
             while (hi - lo > 0.01) {
                 double mid = (lo + hi) / 2;
-                if (increase(tau, Math.exp(mid)) <= epsilon) {
+                if (increase(split, grainer.key(tau, Math.exp(mid))) <= epsilon) {
                     lo = mid;
                 } else {
                     hi = mid;
                 }
             }
             for (double f : new double[] {1, 0.98, 0.96, 0.93, 0.9}) {
-                measure(tau, Math.exp(lo) * f);
+                measure(split, tau, Math.exp(lo) * f);
             }
         }
 
-        private final Map<CoarseKey, Double> increases = new HashMap<>();
-
-        double increase(double tau, double delta) {
-            return increases.computeIfAbsent(grainer.key(tau, delta),
-                    key -> evaluator.evaluate(grainer.build(key)).meanLossNats() - baseLoss);
+        double increase(Split split, CoarseKey key) {
+            return increases.computeIfAbsent(new Model(split, key), m -> evaluator.evaluate(build(split, key)).meanLossNats() - baseLoss);
         }
 
-        void measure(double tau, double delta) {
+        /** Sized by the integer codec; by the paper codec too on the paper's split. */
+        Point measure(Split split, double tau, double delta) {
             CoarseKey key = grainer.key(tau, delta);
-            if (points.containsKey(key)) {
-                return;
-            }
-            CoarseModel m = grainer.build(key);
-            points.put(key, new Point(tau, delta, key, increase(tau, delta), PaperCodec.compressedSize(m), IntegerCodec.size(m, delta)));
+            return points.computeIfAbsent(new Model(split, key), m -> {
+                CoarseModel model = build(split, key);
+                return new Point(split, tau, delta, key, increase(split, key), split == Split.PAPER ? PaperCodec.compressedSize(model) : -1,
+                        IntegerCodec.size(model, delta));
+            });
         }
 
-        Point best(boolean paper) {
+        CoarseModel build(Split split, CoarseKey key) {
+            if (split == Split.PAPER) {
+                return grainer.build(key);
+            }
+            List<CoarseTensor> out = new ArrayList<>();
+            int m = 0;
+            for (CoarseTensor t : original.tensors()) {
+                int k = t.dimensions() == 2 ? key.rank(m) : -1;
+                if (k >= 0) {
+                    MatrixSvd svd = grainer.svds().get(m);
+                    int r = svd.fullRank();
+                    double[] left = new double[svd.rows() * k];
+                    double[] right = new double[k * svd.cols()];
+                    for (int c = 0; c < k; c++) {
+                        double root = Math.sqrt(svd.singularValues()[c]);
+                        for (int i = 0; i < svd.rows(); i++) {
+                            left[i * k + c] = svd.u()[i * r + c] * root;
+                        }
+                        for (int j = 0; j < svd.cols(); j++) {
+                            right[c * svd.cols() + j] = svd.v()[j * r + c] * root;
+                        }
+                    }
+                    out.add(CoarseTensor.factored(t.name(), svd.rows(), svd.cols(), k, Quantizer.quantize(left, key.delta()),
+                            Quantizer.quantize(right, key.delta())));
+                } else {
+                    out.add(CoarseTensor.dense(t.name(), t.shape(), Quantizer.quantize(t.values(), key.delta())));
+                }
+                if (t.dimensions() == 2) {
+                    m++;
+                }
+            }
+            return new CoarseModel(out);
+        }
+
+        /** The smallest size of a codec meeting epsilon, over points of one split (null: any). */
+        Point best(boolean paper, Split split) {
             Point best = null;
             for (Point p : points.values()) {
-                if (p.increase() > epsilon) {
+                if (p.increase() > epsilon || split != null && p.split() != split || paper && p.paperBytes() < 0) {
                     continue;
                 }
                 long bytes = paper ? p.paperBytes() : p.integerBytes();
@@ -222,8 +276,8 @@ public final class CodecBenchmark {
             return best;
         }
 
-        void timing(String what, CoarseKey key) {
-            CoarseModel m = grainer.build(key);
+        void timing(String what, Split split, CoarseKey key) {
+            CoarseModel m = build(split, key);
             StepSizes steps = StepSizes.uniform(key.delta());
             for (Codec codec : new Codec[] {Codec.PAPER, Codec.INTEGER}) {
                 byte[] message = codec.encode(m, steps);
