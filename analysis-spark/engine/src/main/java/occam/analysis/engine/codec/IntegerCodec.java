@@ -293,15 +293,16 @@ public final class IntegerCodec {
 
         private int meanIndex() {
             long sum = 0;
+            double inverse = 1 / step;
             for (int t = 0; t < length; t++) {
-                sum += index(values[t], t);
+                sum += index(values[t], inverse, t);
             }
             return length == 0 ? 0 : (int) Math.rint((double) sum / length);
         }
 
-        /** round(x / step), checked to give back x exactly. */
-        private int index(float x, int flat) {
-            double q = Math.rint(x / step);
+        /** round(x / step), checked to give back x exactly (so x / step may be taken as x times 1 / step). */
+        private int index(float x, double inverse, int flat) {
+            double q = Math.rint(x * inverse);
             if (!(Math.abs(q) <= IntegerModel.MAX_MAGNITUDE / 2) || Float.floatToRawIntBits((float) (q * step) + 0.0f) != Float
                     .floatToRawIntBits(x)) {
                 throw new IllegalArgumentException(what() + ": value " + x + " at flat index " + flat + " is not a quantized multiple"
@@ -317,9 +318,10 @@ public final class IntegerCodec {
                 }
                 return;
             }
+            double inverse = 1 / step;
             for (int t = 0; t < length; t++) {
                 int flat = source(t);
-                buffer[t] = index(values[flat], flat) - offset;
+                buffer[t] = index(values[flat], inverse, flat) - offset;
             }
             coder.stream(buffer, length, lineLength);
         }

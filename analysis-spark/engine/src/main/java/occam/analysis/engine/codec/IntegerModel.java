@@ -6,8 +6,9 @@ package occam.analysis.engine.codec;
  *
  * <p><b>Binarization</b> of an integer v (a quantization index minus its stream's offset): a bit "v != 0"; if
  * not zero, a bit "v < 0", then the bit length b of |v| (1..30) in unary (b - 1 ones, then a zero unless b = 30),
- * then the b - 1 bits of |v| below its leading one, most significant first. Worked example: v = -5 = -0b101 gives
- * nonzero 1, negative 1, length 3 as 1 1 0, mantissa 0 1.
+ * then the b - 1 bits of |v| below its leading one, most significant first: the first two coded with contexts,
+ * the rest direct (probability 1/2, several at once: they are as good as random). Worked example: v = -5 =
+ * -0b101 gives nonzero 1, negative 1, length 3 as 1 1 0, mantissa 0 1.
  *
  * <p><b>Contexts.</b> A stream is coded line by line (a line: a row of a dense matrix, one singular triplet of a
  * factor, or a whole vector); within a line the values share a scale (a factor's triplet scales with its singular
@@ -15,9 +16,9 @@ package occam.analysis.engine.codec;
  * sum be the sum of min(|v|, 2^20) over the line's first t values and prev16 = floor(16 x (that sum over the whole
  * of line j - 1) / line length). The scale estimate, x 16, is scale16 = floor((16 sum + 2 prev16) / (t + 2)) when
  * j > 0, else floor(16 sum / t), and none when j = t = 0. The context is c = 0 without an estimate, else
- * 1 + min(21, {@link #octaves}(min(scale16, 2^24))). The zero bit, the unary length bits and the first mantissa bit
+ * 1 + min(21, {@link #octaves}(scale16)). The zero bit, the unary length bits and the first mantissa bit
  * depend on c; the sign bit on the sign of the previous value of the line (negative, zero or none, positive); the
- * other mantissa bits on (b, position).
+ * second mantissa bit on b.
  *
  * <p><b>Adaptation.</b> Each context holds p0, the probability of a 0 in units of 2^-15 (start 2^14), and a count
  * n (start 0). After coding bit x: with r = floor(2^16 / (n + 2)), p0 += floor((2^15 - p0) r / 2^16) if x = 0,
@@ -42,7 +43,7 @@ abstract class IntegerModel {
     private static final int LENGTH = SIGN + 3;
     private static final int FIRST_MANTISSA = LENGTH + CONTEXTS * 32;
     private static final int MANTISSA = FIRST_MANTISSA + CONTEXTS * 32;
-    private static final int SIZE = MANTISSA + 32 * 32;
+    private static final int SIZE = MANTISSA + 32;
 
     private static final int[] RATE = new int[COUNT_LIMIT + 1];
 
@@ -62,8 +63,8 @@ abstract class IntegerModel {
     /** Codes {@code bit} with context {@code ctx} (encoder) or decodes one (decoder, {@code bit} ignored). */
     abstract int bit(int ctx, int bit);
 
-    /** A bit at probability 1/2, no context (raw float32 streams). */
-    abstract int rawBit(int bit);
+    /** {@code count} bits at probability 1/2, no context, most significant first. */
+    abstract int direct(int bits, int count);
 
     /** Adapts context {@code ctx} to the bit just coded. */
     final int p0(int ctx) {
@@ -91,13 +92,12 @@ abstract class IntegerModel {
             for (int col = 0; col < lineLength; col++) {
                 int t = start + col;
                 // the line's mean magnitude so far (x 16), the previous line's mean counting as two values
-                long scale16;
+                int c;
                 if (previousLine16 >= 0) {
-                    scale16 = (16 * sum + 2 * previousLine16) / (col + 2);
+                    c = 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum + 2 * previousLine16, col + 2));
                 } else {
-                    scale16 = col == 0 ? -1 : 16 * sum / col;
+                    c = col == 0 ? 0 : 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum, col));
                 }
-                int c = scale16 < 0 ? 0 : 1 + Math.min(CONTEXTS - 2, octaves((int) Math.min(scale16, 1 << 24)));
                 int s = col > 0 ? Integer.signum(values[t - 1]) + 1 : 1;
                 values[t] = value(c, s, values[t]);
                 sum += Math.min(Math.abs(values[t]), MAGNITUDE_CAP);
@@ -115,13 +115,21 @@ abstract class IntegerModel {
         return 1 + 2 * octave + (2L * e >= 3L << octave ? 1 : 0);
     }
 
-    /** 32 raw bits of a float32 (sign first). */
-    final int raw(int bits) {
-        int out = 0;
-        for (int i = 31; i >= 0; i--) {
-            out = (out << 1) | rawBit((bits >>> i) & 1);
+    /** octaves(floor(n / d)) for n >= 0, d >= 1, without a division: floor(n / d) >= T exactly when n >= T d. */
+    static int octavesOfQuotient(long n, long d) {
+        if (n < d) {
+            return 0;
         }
-        return out;
+        int o = Long.numberOfLeadingZeros(d) - Long.numberOfLeadingZeros(n); // floor(log2(n / d)) is o or o - 1
+        if (n < d << o) {
+            o--;
+        }
+        return 1 + 2 * o + (o >= 1 && n >= (3 * d) << (o - 1) ? 1 : 0);
+    }
+
+    /** 32 raw bits of a float32 (sign first), at probability 1/2. */
+    final int raw(int bits) {
+        return direct(bits >>> 16, 16) << 16 | direct(bits & 0xFFFF, 16);
     }
 
     private int value(int c, int signContext, int v) {
@@ -136,9 +144,14 @@ abstract class IntegerModel {
             length++;
         }
         int magnitude = 1;
-        for (int pos = length - 2; pos >= 0; pos--) {
-            int ctx = pos == length - 2 ? FIRST_MANTISSA + 32 * c + length : MANTISSA + 32 * length + pos;
-            magnitude = (magnitude << 1) | bit(ctx, (m >>> pos) & 1);
+        if (length >= 2) {
+            magnitude = 2 | bit(FIRST_MANTISSA + 32 * c + length, (m >>> (length - 2)) & 1);
+        }
+        if (length >= 3) {
+            magnitude = (magnitude << 1) | bit(MANTISSA + length, (m >>> (length - 3)) & 1);
+        }
+        if (length >= 4) {
+            magnitude = (magnitude << (length - 3)) | direct(m & ((1 << (length - 3)) - 1), length - 3);
         }
         return negative ? -magnitude : magnitude;
     }
@@ -159,9 +172,9 @@ abstract class IntegerModel {
         }
 
         @Override
-        int rawBit(int bit) {
-            out.encode(bit, RangeEncoder.ONE / 2);
-            return bit;
+        int direct(int bits, int count) {
+            out.encodeDirect(bits, count);
+            return bits;
         }
     }
 
@@ -181,8 +194,8 @@ abstract class IntegerModel {
         }
 
         @Override
-        int rawBit(int ignored) {
-            return in.decode(RangeEncoder.ONE / 2);
+        int direct(int ignored, int count) {
+            return in.decodeDirect(count);
         }
     }
 }

@@ -41,6 +41,27 @@ final class RangeDecoder {
         return bit;
     }
 
+    /** The bits of {@link RangeEncoder#encodeDirect}. */
+    int decodeDirect(int count) {
+        int bits = 0;
+        while (count > 0) {
+            int k = Math.min(8, count);
+            count -= k;
+            range >>>= k;
+            long chunk = code / range;
+            if (chunk >= 1L << k) {
+                throw new IllegalArgumentException("integer-codec payload is corrupt: a direct chunk of " + k + " bits reads " + chunk);
+            }
+            code -= chunk * range;
+            bits = (bits << k) | (int) chunk;
+            while (range < TOP) {
+                range = (range << 8) & MASK32;
+                code = ((code << 8) | next()) & MASK32;
+            }
+        }
+        return bits;
+    }
+
     /** The position after the last byte read: the end of the stream once every bit is decoded. */
     int position() {
         return pos;

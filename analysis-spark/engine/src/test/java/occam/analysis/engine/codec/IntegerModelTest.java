@@ -22,9 +22,11 @@ class IntegerModelTest {
         }
 
         @Override
-        int rawBit(int bit) {
-            bits.add(bit);
-            return bit;
+        int direct(int value, int count) {
+            for (int i = count - 1; i >= 0; i--) {
+                bits.add((value >>> i) & 1);
+            }
+            return value;
         }
     }
 
@@ -51,6 +53,14 @@ class IntegerModelTest {
         assertEquals(13, IntegerModel.octaves(64 + 32 - 1)); // octave 6, lower half
         assertEquals(14, IntegerModel.octaves(64 + 32)); // octave 6, upper half
         assertEquals(15, IntegerModel.octaves(128));
+        for (long n = 0; n < 3000; n += 7) {
+            for (long d = 1; d < 200; d += 3) {
+                assertEquals(IntegerModel.octaves((int) (n / d)), IntegerModel.octavesOfQuotient(n, d), n + " / " + d);
+            }
+        }
+        long n = (5L << 40) + 3;
+        long d = (1 << 20) + 1;
+        assertEquals(IntegerModel.octaves((int) (n / d)), IntegerModel.octavesOfQuotient(n, d));
     }
 
     @Test
@@ -69,8 +79,8 @@ class IntegerModelTest {
             }
 
             @Override
-            int rawBit(int bit) {
-                return bit;
+            int direct(int value, int count) {
+                return value;
             }
         };
         m.stream(new int[] {4, 0, -2, 1, 0, 0}, 6, 3);

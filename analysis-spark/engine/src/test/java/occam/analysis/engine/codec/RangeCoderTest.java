@@ -63,6 +63,35 @@ class RangeCoderTest {
     }
 
     @Test
+    void directBitsByHand() {
+        // 0b101 as 3 direct bits: range = (2^32 - 1) >>> 3 = 0x1FFFFFFF, low = 5 x 0x1FFFFFFF = 0x9FFFFFFB;
+        // the flush writes 9F FF FF FB.
+        RangeEncoder e = RangeEncoder.toBytes(4);
+        e.encodeDirect(5, 3);
+        e.finish();
+        byte[] out = e.toByteArray();
+        assertArrayEquals(bytes(0x9F, 0xFF, 0xFF, 0xFB), out);
+        assertEquals(5, new RangeDecoder(out, 0, out.length).decodeDirect(3));
+        // mixed with modelled bits, 20 direct bits at a time (chunks of 8, 8, 4)
+        Random random = new Random(9);
+        RangeEncoder mixed = RangeEncoder.toBytes(64);
+        int[] values = new int[200];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt(1 << 20);
+            mixed.encode(i & 1, 3000);
+            mixed.encodeDirect(values[i], 20);
+        }
+        mixed.finish();
+        byte[] m = mixed.toByteArray();
+        RangeDecoder d = new RangeDecoder(m, 0, m.length);
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(i & 1, d.decode(3000));
+            assertEquals(values[i], d.decodeDirect(20));
+        }
+        assertEquals(m.length, d.position());
+    }
+
+    @Test
     void theDecoderReadsExactlyTheEncodedBytes() {
         int[] bits = {1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1};
         int[] p = new int[bits.length];

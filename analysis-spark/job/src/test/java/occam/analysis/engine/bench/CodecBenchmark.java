@@ -168,8 +168,10 @@ public final class CodecBenchmark {
                         paper.paperBytes() / (double) integerSame.integerBytes(), paper.integerBytes(),
                         paper.paperBytes() / (double) paper.integerBytes());
             }
-            double delta = integer != null ? integer.delta() : 0.03;
-            timing("dense model (tau 1, Delta " + fmt(delta) + ")", Split.PAPER, grainer.key(1, delta));
+            // EngineBenchmark's three points, to read against its per-point costs
+            for (double[] pt : new double[][] {{1.0, 0.01}, {0.9, 0.01}, {0.7, 0.05}}) {
+                timing("tau " + pt[0] + ", Delta " + pt[1], Split.PAPER, grainer.key(pt[0], pt[1]));
+            }
             if (paper != null) {
                 timing("paper codec's best point", Split.PAPER, paper.key());
             }
