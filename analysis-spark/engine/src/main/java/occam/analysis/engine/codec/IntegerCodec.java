@@ -68,7 +68,11 @@ public final class IntegerCodec {
         return size(model, StepSizes.uniform(delta));
     }
 
-    /** The sizes in bytes of the header and of each stream's coded values (stream order), for reports. */
+    /**
+     * Where the bytes go, for reports: [header, stream 1, stream 2, ...] in stream order, summing to the message's
+     * length. A stream's share is the bytes the coder emitted while coding it (within a few bytes: the coder holds
+     * back up to 4 bytes until it knows their carry; the flush counts with the last stream).
+     */
     public static long[] sizes(CoarseModel model, StepSizes steps) {
         Plan plan = Plan.of(model, steps);
         long[] out = new long[plan.streams.size() + 1];
