@@ -159,7 +159,9 @@ public final class CodecBenchmark {
             System.out.println("  codec    split     tau    Delta     ranks kept                      increase  bytes    naive/bytes");
             report("paper", paper, true, naive);
             report("integer", integerSame, false, naive);
-            report("integer", integer, false, naive);
+            if (integer != integerSame) {
+                report("integer", integer, false, naive);
+            }
             System.out.println("  and, for comparison only (the paper codec's best stays on the paper's split):");
             report("paper", best(true, Split.BALANCED), true, naive);
             if (integer != null && integer.split() == Split.BALANCED) {
