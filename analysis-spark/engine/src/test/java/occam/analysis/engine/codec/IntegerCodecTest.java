@@ -1,0 +1,159 @@
+package occam.analysis.engine.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import occam.analysis.engine.TestModels;
+import occam.analysis.engine.coarse.CoarseGrainer;
+import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.model.CoarseTensor;
+import occam.analysis.engine.quant.Quantizer;
+import occam.schemas.ModelSpec;
+import org.junit.jupiter.api.Test;
+
+class IntegerCodecTest {
+
+    @Test
+    void aTinyMessageByHand() {
+        // one vector "b" = (0, 0) at Delta 0.5. Header (22 bytes): "OCI1"; 1 step: 0.5 as float64 LE
+        // (00 00 00 00 00 00 E0 3F); 1 tensor; name: 0 shared, 1 byte 'b'; 1 dimension of 2; form 0 (dense);
+        // step index 0; offset 0. Payload: two zero bits in context 0: range 0x7FFFC000 after the first (p0 1/2),
+        // 0x5FFF4000 after the second (p0 3/4); low stays 0, so the flush gives 00 00 00 00.
+        CoarseModel m = new CoarseModel(List.of(CoarseTensor.dense("b", new int[] {2}, new float[] {0, 0})));
+        byte[] expected = {'O', 'C', 'I', '1', 1, 0, 0, 0, 0, 0, 0, (byte) 0xE0, 0x3F, 1, 0, 1, 'b', 1, 2, 0, 0, 0, 0, 0, 0, 0};
+        assertArrayEquals(expected, IntegerCodec.encode(m, 0.5));
+        assertEquals(26, IntegerCodec.size(m, 0.5));
+        assertEquals(m, IntegerCodec.decode(expected));
+    }
+
+    @Test
+    void headerByHandWithFactorsSharedNamePrefixesAndOffsets() {
+        // "layer.b" (3.0, 3.5, 4.0) at step 0.5 -> indices 6, 7, 8, offset 7 (their mean);
+        // "layer.w" [2, 3] rank 1 at steps 0.25 (left) and 0 (right: raw float32).
+        CoarseModel m = new CoarseModel(List.of(
+                CoarseTensor.dense("layer.b", new int[] {3}, new float[] {3, 3.5f, 4}),
+                CoarseTensor.factored("layer.w", 2, 3, 1, new float[] {0.5f, -0.25f}, new float[] {0.1f, 0.2f, 0.3f})));
+        StepSizes steps = StepSizes.uniform(0.5).with("layer.w", 0.25, 0);
+        byte[] message = IntegerCodec.encode(m, steps);
+        byte[] header = {'O', 'C', 'I', '1', 3,
+            0, 0, 0, 0, 0, 0, (byte) 0xE0, 0x3F, // 0.5
+            0, 0, 0, 0, 0, 0, (byte) 0xD0, 0x3F, // 0.25
+            0, 0, 0, 0, 0, 0, 0, 0, // 0
+            2,
+            0, 7, 'l', 'a', 'y', 'e', 'r', '.', 'b', 1, 3, 0, 0, 14, // offset 7, zigzag 14
+            6, 1, 'w', 2, 2, 3, 2, 1, 0, 2}; // 6 bytes shared; rank 1 -> form 2; left: step 1, offset 0; right: step 2, raw
+        assertArrayEquals(header, java.util.Arrays.copyOf(message, header.length));
+        assertEquals(m, IntegerCodec.decode(message));
+        assertEquals(message.length, IntegerCodec.size(m, steps));
+        long[] sizes = IntegerCodec.sizes(m, steps);
+        assertEquals(header.length, sizes[0]);
+        assertEquals(message.length, java.util.Arrays.stream(sizes).sum());
+        // the raw stream alone is 3 x 32 bits at probability 1/2
+        assertTrue(message.length >= header.length + 12, "" + message.length);
+    }
+
+    @Test
+    void paperSizeModelsRoundTripBitForBit() {
+        for (int layers : new int[] {1, 2}) {
+            ModelSpec spec = ModelSpec.paper(113, layers);
+            CoarseModel original = CoarseModel.of(spec, TestModels.structured(spec, "r", 100, 40 + layers));
+            CoarseGrainer grainer = CoarseGrainer.of(spec, original);
+            for (double[] point : new double[][] {{1, 0.01}, {0.9, 0.03}, {0.6, 0.1}, {0.95, 0.003}, {0.3, 1.5}, {1, 0}, {0.8, 0}}) {
+                CoarseModel m = grainer.build(point[0], point[1]);
+                assertRoundTrip(m, StepSizes.uniform(point[1]), layers + " layer(s) at " + java.util.Arrays.toString(point));
+            }
+        }
+    }
+
+    @Test
+    void perStreamStepSizesRoundTrip() {
+        ModelSpec spec = ModelSpec.paper(113, 1);
+        CoarseModel original = CoarseModel.of(spec, TestModels.structured(spec, "r", 100, 7));
+        CoarseModel factored = CoarseGrainer.of(spec, original).build(0.9, 0);
+        List<CoarseTensor> tensors = new ArrayList<>();
+        StepSizes steps = StepSizes.uniform(0.02);
+        int i = 0;
+        for (CoarseTensor t : factored.tensors()) {
+            double a = 0.005 * (1 + i % 5);
+            double b = 0.01 * (1 + i % 3);
+            if (t.isFactored()) {
+                tensors.add(CoarseTensor.factored(t.name(), t.rows(), t.cols(), t.rank(), Quantizer.quantize(t.left(), a),
+                        Quantizer.quantize(t.right(), b)));
+                steps = steps.with(t.name(), a, b);
+            } else if (i % 4 == 0) {
+                tensors.add(CoarseTensor.dense(t.name(), t.shape(), Quantizer.quantize(t.values(), a)));
+                steps = steps.with(t.name(), a, 0);
+            } else {
+                tensors.add(CoarseTensor.dense(t.name(), t.shape(), Quantizer.quantize(t.values(), 0.02)));
+            }
+            i++;
+        }
+        assertRoundTrip(new CoarseModel(tensors), steps, "per-stream steps");
+    }
+
+    @Test
+    void aTrainedLikeTeacherModelIsSmallerThanThePaperCodec() {
+        ModelSpec spec = ModelSpec.paper(113, 1);
+        TestModels.Teacher teacher = TestModels.teacher(spec, "t", 10, 3, 20f, TestModels.addition(23, true));
+        CoarseModel m = CoarseGrainer.of(spec, CoarseModel.of(spec, teacher.checkpoint())).build(0.9, 0.02);
+        long ours = IntegerCodec.size(m, 0.02);
+        long paper = PaperCodec.compressedSize(m);
+        assertTrue(ours < paper, "integer " + ours + " bytes, paper " + paper);
+    }
+
+    @Test
+    void badInputSaysWhatIsWrong() {
+        CoarseModel m = new CoarseModel(List.of(CoarseTensor.dense("x", new int[] {3}, new float[] {0.5f, 0.3f, 1})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IntegerCodec.encode(m, 0.5));
+        assertTrue(e.getMessage().contains("tensor 'x'") && e.getMessage().contains("flat index 1"), e.getMessage());
+
+        CoarseModel ok = new CoarseModel(List.of(CoarseTensor.dense("x", new int[] {3}, new float[] {0.5f, -1, 1})));
+        byte[] message = IntegerCodec.encode(ok, 0.5);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(java.util.Arrays.copyOf(message, message.length - 1)))
+                .getMessage().contains("truncated"));
+        byte[] longer = java.util.Arrays.copyOf(message, message.length + 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(longer)).getMessage().contains("after its last"));
+        byte[] wrongMagic = message.clone();
+        wrongMagic[0] = 'X';
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(wrongMagic)).getMessage().contains("OCI1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(java.util.Arrays.copyOf(message, 9)))
+                .getMessage().contains("step count"));
+    }
+
+    @Test
+    void bothCodecsBehindOneInterface() {
+        ModelSpec spec = ModelSpec.paper(113, 1);
+        CoarseModel m = CoarseGrainer.of(spec, CoarseModel.of(spec, TestModels.structured(spec, "r", 1, 9))).build(0.8, 0.05);
+        StepSizes steps = StepSizes.uniform(0.05);
+        for (Codec codec : new Codec[] {Codec.PAPER, Codec.INTEGER}) {
+            byte[] message = codec.encode(m, steps);
+            assertEquals(message.length, codec.size(m, steps), codec.name());
+            assertEquals(m, codec.decode(message), codec.name());
+        }
+        assertEquals(List.of("paper", "integer"), List.of(Codec.PAPER.name(), Codec.INTEGER.name()));
+    }
+
+    private static void assertRoundTrip(CoarseModel m, StepSizes steps, String what) {
+        byte[] message = IntegerCodec.encode(m, steps);
+        assertEquals(message.length, IntegerCodec.size(m, steps), what);
+        CoarseModel back = IntegerCodec.decode(message);
+        assertEquals(m, back, what);
+        for (int t = 0; t < m.tensors().size(); t++) {
+            CoarseTensor a = m.tensors().get(t);
+            CoarseTensor b = back.tensors().get(t);
+            float[][] pa = a.isFactored() ? new float[][] {a.left(), a.right()} : new float[][] {a.values()};
+            float[][] pb = b.isFactored() ? new float[][] {b.left(), b.right()} : new float[][] {b.values()};
+            for (int s = 0; s < pa.length; s++) {
+                for (int k = 0; k < pa[s].length; k++) {
+                    if (Float.floatToRawIntBits(pa[s][k]) != Float.floatToRawIntBits(pb[s][k])) {
+                        throw new AssertionError(what + ": " + a.name() + " stream " + s + " value " + k + " differs");
+                    }
+                }
+            }
+        }
+    }
+}
