@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import occam.schemas.ModelSpec;
+import occam.schemas.ReferenceForward;
 import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
 import org.junit.jupiter.api.Test;
