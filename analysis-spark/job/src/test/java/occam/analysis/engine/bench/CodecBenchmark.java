@@ -35,7 +35,7 @@ import occam.schemas.RunInfo;
  *
  * <p>Usage: {@code CodecBenchmark --archive ROOT [--run ID]... [--step N] [--epsilon E] [--repeats R]
  * [--point TAU DELTA]}; default runs: every run of the archive, epsilon 1, 9 repeats; {@code --point} measures
- * one point instead of scanning. {@code analysis-spark/job/codec-benchmark} runs it.
+ * one point instead of scanning. {@code analysis-spark/job/benchmark codec} runs it.
  */
 public final class CodecBenchmark {
 
