@@ -80,6 +80,10 @@ final class Errors {
     private static int failure(Exception e, CommandLine line, ParseResult parsed) {
         PrintWriter err = line.getErr();
         err.println(name(line) + " failed: " + cause(e));
+        if (e instanceof UserFailure) {
+            err.flush();
+            return 1;
+        }
         if (verbose(parsed)) {
             e.printStackTrace(err);
         } else {

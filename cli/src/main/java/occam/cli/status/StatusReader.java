@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import occam.cli.tables.TableFiles;
 import occam.schemas.Archive;
 import occam.schemas.RunInfo;
 import occam.schemas.Table;
@@ -80,17 +81,17 @@ final class StatusReader {
         Map<String, Map<String, Integer>> checks = new TreeMap<>();
         Map<String, Set<String>> rejectedRuns = new TreeMap<>();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement()) {
-            if (hasFiles(tables, Table.COMPLEXITY)) {
+            if (TableFiles.hasFiles(tables, Table.COMPLEXITY)) {
                 try (ResultSet rs = s.executeQuery("SELECT DISTINCT settings_hash, CAST(run_id AS VARCHAR), step FROM "
-                        + scan(tables, Table.COMPLEXITY))) {
+                        + TableFiles.scan(tables, Table.COMPLEXITY))) {
                     while (rs.next()) {
                         analysed.computeIfAbsent(rs.getString(1), h -> new TreeSet<>()).add(key(rs.getString(2), rs.getInt(3)));
                     }
                 }
             }
-            if (hasFiles(tables, Table.QUARANTINE)) {
+            if (TableFiles.hasFiles(tables, Table.QUARANTINE)) {
                 try (ResultSet rs = s.executeQuery("SELECT settings_hash, CAST(run_id AS VARCHAR), step, \"check\" FROM "
-                        + scan(tables, Table.QUARANTINE))) {
+                        + TableFiles.scan(tables, Table.QUARANTINE))) {
                     while (rs.next()) {
                         String hash = rs.getString(1);
                         String run = rs.getString(2);
@@ -132,23 +133,5 @@ final class StatusReader {
 
     private static String key(String runId, int step) {
         return runId + "@" + step;
-    }
-
-    /** Whether the table has a Parquet file (DuckDB refuses a glob that matches nothing). */
-    static boolean hasFiles(Path root, Table table) {
-        Path dir = root.resolve(table.tableName());
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(dir, 2)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(".parquet") && Files.isRegularFile(p));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-    }
-
-    private static String scan(Path root, Table table) {
-        return "read_parquet('" + root.resolve(table.tableName()).toString().replace("'", "''")
-                + "/*/*.parquet', hive_partitioning = true)";
     }
 }
