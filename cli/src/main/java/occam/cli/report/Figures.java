@@ -41,6 +41,7 @@ final class Figures {
         charts.put("generalization-bound", perRun(runs, "Generalization bound on the error rate (paper Fig. 5, delta = 0.05)",
                 "error-rate bound (log scale)", true, RunSeries::generalizationBound, true));
         charts.put("rate-distortion", rateDistortion(runs));
+        charts.values().forEach(Figures::fitLegend);
         return charts;
     }
 
@@ -216,6 +217,17 @@ final class Figures {
         }
         xDecades(chart, concat(epsilons));
         return chart;
+    }
+
+    /** One row of legend entries below the plot while they fit in the width (at about 6 px a character), else a column. */
+    static void fitLegend(XYChart chart) {
+        int chars = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            chars += s.getName().length() + 8;
+        }
+        if (chars * 6 > WIDTH - 40) {
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        }
     }
 
     private static void style(XYSeries s, Color color) {
