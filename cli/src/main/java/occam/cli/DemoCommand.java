@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import occam.analysis.engine.AnalysisSettings;
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
 import occam.schemas.Archive;
@@ -58,11 +59,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master = "local[*]";
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         Path archive = out.resolve("archive");
         Path tables = out.resolve("tables");
         Path report = out.resolve("report");
+        List<String> analyze = new ArrayList<>(List.of("-i", archive.toString(), "-o", tables.toString(),
+                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--grid-deltas", String.valueOf(gridDeltas),
+                "--refine-steps", String.valueOf(refineSteps)));
+        validate();
         List<String> existing = new Archive(archive).runIds();
         for (Regime regime : List.of(Regime.NONE, Regime.WD, Regime.OURS)) {
             String runId = TrainingConfig.defaultRunId(Task.ADD, regime, seed);
@@ -76,14 +84,43 @@ public final class DemoCommand implements Callable<Integer> {
                     + (result.firstEpochWithTestAccuracy(0.99).isPresent()
                             ? result.firstEpochWithTestAccuracy(0.99).getAsInt() : "none"));
         }
-        List<String> analyze = new ArrayList<>(List.of("-i", archive.toString(), "-o", tables.toString(),
-                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--grid-deltas", String.valueOf(gridDeltas),
-                "--refine-steps", String.valueOf(refineSteps)));
         int status = Occam.commandLine(new AnalyzeCommand()).execute(analyze.toArray(String[]::new));
         if (status != 0) {
             return status;
         }
         return Occam.commandLine(new ReportCommand()).execute("-a", archive.toString(), "-t", tables.toString(),
                 "-o", report.toString());
+    }
+
+    /** Bad flags fail before any training, not after it when analyze or report would see them. */
+    private void validate() {
+        CommandLine line = spec.commandLine();
+        if (epochs < 1) {
+            throw new CommandLine.ParameterException(line, "--epochs " + epochs + ": expected at least 1");
+        }
+        if (!isPrime(p)) {
+            throw new CommandLine.ParameterException(line, "--p " + p + ": expected a prime (the tasks are modulo p)");
+        }
+        if (threads < 0) {
+            throw new CommandLine.ParameterException(line, "--threads " + threads + ": expected 0 (the default) or more");
+        }
+        try {
+            AnalysisSettings.defaults().withGrid(gridTaus, gridDeltas).withRefinementSteps(refineSteps);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(line, "--grid-taus " + gridTaus + ", --grid-deltas " + gridDeltas
+                    + ", --refine-steps " + refineSteps + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isPrime(int n) {
+        if (n < 2) {
+            return false;
+        }
+        for (int d = 2; (long) d * d <= n; d++) {
+            if (n % d == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

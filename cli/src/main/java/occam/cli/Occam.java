@@ -2,16 +2,23 @@ package occam.cli;
 
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
+import occam.cli.status.StatusCommand;
 import occam.training.TrainCommand;
 import occam.training.imports.ImportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. */
-@Command(name = "occam", mixinStandardHelpOptions = true,
+/**
+ * {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. Every command goes through
+ * {@link #commandLine(Object)}, so they all report errors the same way (see {@link Errors}).
+ */
+@Command(name = "occam", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
-        subcommands = {TrainCommand.class, ImportCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ImportCommand.class, AnalyzeCommand.class, ReportCommand.class, StatusCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:failure (one or two lines name the cause; --verbose prints the stack trace)",
+                "2:bad usage (one line names the flag, the value and what is expected)"})
 public final class Occam implements Runnable {
 
     @CommandLine.Spec
@@ -19,20 +26,23 @@ public final class Occam implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: one of " + String.join(", ", spec.subcommands().keySet()));
     }
 
     static CommandLine commandLine() {
         return commandLine(new Occam());
     }
 
-    /** A command line whose failures print their cause and exit 1 (picocli's own default would be 70). */
-    static CommandLine commandLine(Object command) {
+    /**
+     * A command line (with its subcommands) whose bad usage is one line and exit 2, whose failures are one or two
+     * lines and exit 1, that takes {@code --verbose} everywhere, and whose help is wrapped by words.
+     */
+    public static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("occam " + line.getCommandName() + " failed: " + e.getMessage());
-            return 1;
-        });
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        Errors.install(cli);
+        HelpLayout.install(cli);
         return cli;
     }
 

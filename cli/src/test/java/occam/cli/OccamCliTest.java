@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +13,8 @@ import javax.imageio.ImageIO;
 import occam.schemas.Archive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** The real command line, end to end on a tiny demo, and its exit statuses. */
+/** The real command line, end to end on a tiny demo, and analyze's exit statuses (the rest: ExitStatusTest). */
 class OccamCliTest {
 
     @TempDir
@@ -82,23 +79,5 @@ class OccamCliTest {
         args.addAll(List.of(extra));
         args.addAll(List.of("--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]"));
         return Occam.commandLine().execute(args.toArray(String[]::new));
-    }
-
-    @Test
-    void exitStatusesFollowTheContract() {
-        assertEquals(0, quiet().execute("--help"));
-        assertEquals(0, quiet().execute("analyze", "--help"));
-        assertEquals(2, quiet().execute("frobnicate"));
-        assertEquals(2, quiet().execute("report", "--archive", "x"));
-        assertEquals(2, quiet().execute("report", "-a", "a", "-t", "t", "-o", "o", "--settings-hash", "nothex"));
-        assertEquals(1, quiet().execute("report", "-a", dir.resolve("none").toString(), "-t", dir.resolve("none").toString(),
-                "-o", dir.resolve("r").toString()));
-    }
-
-    private static CommandLine quiet() {
-        CommandLine cli = Occam.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        return cli;
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -19,7 +18,8 @@ final class Figures {
     private static final Color[] REGIME_COLORS = {new Color(0x4c72b0), new Color(0x55a868), new Color(0xc44e52),
             new Color(0x8172b2), new Color(0xccb974), new Color(0x64b5cd)};
     private static final int WIDTH = 900;
-    private static final int HEIGHT = 520;
+    private static final int HEIGHT = 560;
+    private static final Color VACUOUS = new Color(0xb0b0b0);
 
     private Figures() {}
 
@@ -39,8 +39,9 @@ final class Figures {
         charts.put("description-length", perRun(runs, "Total description length: complexity + data bits (paper Fig. 4)",
                 "bits", true, RunSeries::totalDescriptionBits));
         charts.put("generalization-bound", perRun(runs, "Generalization bound on the error rate (paper Fig. 5, delta = 0.05)",
-                "error-rate bound", true, RunSeries::generalizationBound));
+                "error-rate bound (log scale)", true, RunSeries::generalizationBound, true));
         charts.put("rate-distortion", rateDistortion(runs));
+        charts.values().forEach(Figures::fitLegend);
         return charts;
     }
 
@@ -54,6 +55,7 @@ final class Figures {
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 1.0);
         chart.getStyler().putYAxisGroupDecimalPatternMap(1, "0.0");
+        chart.getStyler().setYAxisMin(0, 0.0);
         if (run.steps().length > 0) {
             XYSeries c = chart.addSeries("complexity (bytes)", run.steps(), run.complexityBytes());
             style(c, REGIME_COLORS[2]);
@@ -69,15 +71,22 @@ final class Figures {
             style(test, REGIME_COLORS[1]);
             test.setMarker(SeriesMarkers.NONE);
         }
-        annotate(chart, run.memorizationEpoch(), "memorization");
-        annotate(chart, run.generalizationEpoch(), "generalization");
+        if (run.metricEpochs().length > 0) {
+            annotate(chart, run.memorizationEpoch(), "memorization: train accuracy >= 0.99", REGIME_COLORS[0]);
+            annotate(chart, run.generalizationEpoch(), "generalization: test accuracy >= 0.99", REGIME_COLORS[1]);
+        }
+        xDecades(chart, run.steps(), run.metricEpochs());
         return chart;
     }
 
-    private static void annotate(XYChart chart, int epoch, String what) {
+    /** A vertical line over the accuracy axis at the epoch, named in the legend (text would sit on the curves). */
+    private static void annotate(XYChart chart, int epoch, String what, Color color) {
         if (epoch > 0) {
-            chart.addAnnotation(new AnnotationLine(epoch, true, false));
-            chart.addAnnotation(new org.knowm.xchart.AnnotationText(what + " @" + epoch, epoch, 0.5, false));
+            XYSeries line = chart.addSeries(what + " (epoch " + epoch + ")", new double[] {epoch, epoch}, new double[] {0, 1});
+            line.setYAxisGroup(1);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(color);
+            line.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         }
     }
 
@@ -86,26 +95,106 @@ final class Figures {
     }
 
     private static XYChart perRun(List<RunSeries> runs, String title, String yTitle, boolean logY, Column column) {
+        return perRun(runs, title, yTitle, logY, column, false);
+    }
+
+    /** {@code vacuousAboveOne}: a bound on an error rate says nothing at 1 or more; draw that line and say so. */
+    private static XYChart perRun(List<RunSeries> runs, String title, String yTitle, boolean logY, Column column,
+            boolean vacuousAboveOne) {
         XYChart chart = base(title, "epoch (log scale)", yTitle);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(logY);
+        List<double[]> xs = new ArrayList<>();
+        List<double[]> ys = new ArrayList<>();
         int i = 0;
         for (RunSeries run : runs) {
             double[][] xy = finite(run.steps(), column.of(run), logY);
             if (xy[0].length > 0) {
                 XYSeries s = chart.addSeries(run.label(), xy[0], xy[1]);
                 style(s, REGIME_COLORS[i % REGIME_COLORS.length]);
+                xs.add(xy[0]);
+                ys.add(xy[1]);
             }
             i++;
         }
+        double[] x = concat(xs);
+        double[] xRange = xDecades(chart, x);
+        if (vacuousAboveOne) {
+            double[] y = concat(ys);
+            double[] withOne = java.util.Arrays.copyOf(y, y.length + 1);
+            withOne[y.length] = 1.0;
+            if (logY) {
+                yDecades(chart, withOne);
+            }
+            int above = (int) java.util.Arrays.stream(y).filter(v -> v >= 1).count();
+            XYSeries line = chart.addSeries("bound = 1: at or above it the bound is vacuous (" + above + " of " + y.length
+                    + " points)", new double[] {xRange[0], xRange[1]}, new double[] {1, 1});
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(VACUOUS);
+            line.setLineStyle(new BasicStroke(6f));
+        } else if (logY) {
+            yDecades(chart, concat(ys));
+        } else {
+            // ranks and sizes are positive: from 0, so a single point gets an axis with several labels
+            chart.getStyler().setYAxisMin(0.0);
+        }
         return chart;
+    }
+
+    private static double[] concat(List<double[]> parts) {
+        return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** The x axis (log) from the decade at or below the smallest value to the decade at or above the largest. */
+    private static double[] xDecades(XYChart chart, double[]... values) {
+        double[] range = decades(java.util.Arrays.stream(values).flatMapToDouble(java.util.Arrays::stream).toArray());
+        if (range != null) {
+            chart.getStyler().setXAxisMin(range[0]);
+            chart.getStyler().setXAxisMax(range[1]);
+            return range;
+        }
+        return new double[] {1, 10};
+    }
+
+    private static void yDecades(XYChart chart, double[] values) {
+        double[] range = decades(values);
+        if (range != null) {
+            chart.getStyler().setYAxisMin(range[0]);
+            chart.getStyler().setYAxisMax(range[1]);
+        }
+    }
+
+    /**
+     * Whole decades around the positive values, at least one decade wide, so a log axis carries a label at both
+     * ends (XChart labels only powers of ten) and a single point sits inside the plot; null without positives.
+     */
+    static double[] decades(double[] values) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (v > 0 && Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (lo > hi) {
+            return null;
+        }
+        double a = Math.floor(Math.log10(lo) + 1e-9);
+        double b = Math.ceil(Math.log10(hi) - 1e-9);
+        if (b <= a) {
+            b = a + 1;
+        }
+        return new double[] {Math.pow(10, a), Math.pow(10, b)};
     }
 
     /** Paper Fig. 3: bytes against epsilon at each run's last checkpoint, with a ln(eps) + b and R^2 in the legend. */
     static XYChart rateDistortion(List<RunSeries> runs) {
         XYChart chart = base("Rate-distortion at the last checkpoint (paper Fig. 3)", "epsilon (nats, log scale)",
                 "complexity (bytes)");
+        chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisLogarithmic(true);
+        List<double[]> epsilons = new ArrayList<>();
         int i = 0;
         for (RunSeries run : runs) {
             RunSeries.RateDistortion rd = run.rateDistortion();
@@ -124,8 +213,21 @@ final class Figures {
                     rd.epsilons(), fitY);
             fit.setMarker(SeriesMarkers.NONE);
             fit.setLineColor(color);
+            epsilons.add(rd.epsilons());
         }
+        xDecades(chart, concat(epsilons));
         return chart;
+    }
+
+    /** One row of legend entries below the plot while they fit in the width (at about 6 px a character), else a column. */
+    static void fitLegend(XYChart chart) {
+        int chars = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            chars += s.getName().length() + 8;
+        }
+        if (chars * 6 > WIDTH - 40) {
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        }
     }
 
     private static void style(XYSeries s, Color color) {
@@ -136,7 +238,9 @@ final class Figures {
     private static XYChart base(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         org.knowm.xchart.style.XYStyler s = chart.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // below the plot, never over the data
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(0xe0e0e0));
         s.setMarkerSize(5);

@@ -9,6 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import occam.cli.UserFailure;
+import occam.cli.tables.TableFiles;
+import occam.schemas.Table;
 
 /** Reads what the figures need with DuckDB: runs and metrics from the archive, the analysis tables for one hash. */
 final class ReportData {
@@ -25,11 +28,23 @@ final class ReportData {
 
     /** The runs with analysis rows for {@code settingsHash} (null: the hash with the most complexity rows at epsilon). */
     static Loaded load(Path archive, Path tables, double epsilon, String settingsHash) throws SQLException {
-        for (String t : List.of("runs", "metrics")) {
-            require(archive.resolve(t), "archive table " + t);
+        for (Table t : List.of(Table.RUNS, Table.METRICS)) {
+            if (!TableFiles.hasFiles(archive, t)) {
+                throw new UserFailure("archive " + archive + " has no " + t.tableName()
+                        + " files: not an archive root (occam train writes one)");
+            }
         }
-        for (String t : List.of("complexity", "baselines", "spectra", "rate_distortion_fits")) {
-            require(tables.resolve(t), "analysis table " + t);
+        if (!Files.isDirectory(tables)) {
+            throw new UserFailure("tables " + tables + ": no such directory (occam analyze writes it)");
+        }
+        if (!TableFiles.hasFiles(tables, Table.COMPLEXITY)) {
+            throw new UserFailure(nothingAnalysed(archive, tables));
+        }
+        for (Table t : List.of(Table.BASELINES, Table.SPECTRA, Table.RATE_DISTORTION_FITS)) {
+            if (!TableFiles.hasFiles(tables, t)) {
+                throw new UserFailure("tables " + tables + " have complexity rows but no " + t.tableName()
+                        + " files: not written by occam analyze, or damaged since");
+            }
         }
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:")) {
             ReportData data = new ReportData(db, archive, tables);
@@ -39,7 +54,7 @@ final class ReportData {
                 runs.add(data.series(run, hash, epsilon));
             }
             if (runs.isEmpty()) {
-                throw new IllegalArgumentException("no run under " + tables + " has complexity rows for settings " + hash
+                throw new UserFailure("no run under " + tables + " has complexity rows for settings " + hash
                         + " at epsilon " + epsilon);
             }
             return new Loaded(hash, epsilon, runs);
@@ -48,14 +63,28 @@ final class ReportData {
 
     record Loaded(String settingsHash, double epsilon, List<RunSeries> runs) {}
 
-    private static void require(Path dir, String what) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(what + " not found: " + dir + " (run occam train / occam analyze first)");
+    /** What the tables hold instead of analysis rows: nothing, or the quarantined checkpoints and their checks. */
+    private static String nothingAnalysed(Path archive, Path tables) throws SQLException {
+        String hint = "; occam status " + archive + " --tables " + tables + " lists the checkpoints";
+        if (!TableFiles.hasFiles(tables, Table.QUARANTINE)) {
+            return "nothing to draw: " + tables + " holds no analysis rows (run occam analyze first)" + hint;
         }
+        StringBuilder checks = new StringBuilder();
+        long checkpoints = 0;
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"check\", count(*), count(DISTINCT (run_id, step)) FROM "
+                        + TableFiles.scan(tables, Table.QUARANTINE) + " GROUP BY ALL ORDER BY 2 DESC, 1")) {
+            while (rs.next()) {
+                checks.append(checks.length() == 0 ? "" : ", ").append(rs.getString(1)).append(" x").append(rs.getLong(2));
+                checkpoints += rs.getLong(3);
+            }
+        }
+        return "nothing to draw: no checkpoint under " + tables + " was analysed: "
+                + checkpoints + " checkpoint(s) were quarantined (" + checks + ")" + hint;
     }
 
     private String table(Path root, String name) {
-        return "read_parquet('" + root.resolve(name).toString().replace("'", "''") + "/*/*.parquet', hive_partitioning = true)";
+        return TableFiles.scan(root, Table.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
     }
 
     private String mostUsedHash(double epsilon) throws SQLException {
@@ -64,7 +93,7 @@ final class ReportData {
             s.setDouble(1, epsilon);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalArgumentException("no complexity rows at epsilon " + epsilon + " under " + tables);
+                    throw new UserFailure("no complexity rows at epsilon " + epsilon + " under " + tables);
                 }
                 return rs.getString(1);
             }

@@ -206,25 +206,6 @@ class AnalysisJobTest {
                 OutputChecks.failures(spark, bad, SETTINGS.epsilons()));
     }
 
-    @Test
-    @Order(8)
-    void readmeSnippetsReadEveryOutputTable() throws Exception {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- duckdb-tables -->\\s*```sql\\n(.*?)```",
-                java.util.regex.Pattern.DOTALL).matcher(Files.readString(Path.of("../../README.md")));
-        List<String> tablesRead = new ArrayList<>();
-        while (m.find()) {
-            String sql = m.group(1).replace("/path/to/tables", out.toString()).replace("/path/to/archive", archiveRoot.toString());
-            assertTrue(!query(sql).isEmpty(), "no rows from README snippet:\n" + sql);
-            for (Table t : OutputStore.TABLES) {
-                if (sql.contains("/" + t.tableName() + "/")) {
-                    tablesRead.add(t.tableName());
-                }
-            }
-        }
-        assertEquals(OutputStore.TABLES.stream().map(Table::tableName).sorted().toList(),
-                tablesRead.stream().distinct().sorted().toList(), "the README reads every output table");
-    }
-
     // ---- helpers: DuckDB as the independent reader
 
     private static String glob(Path root, Table t) {

@@ -1,0 +1,26 @@
+package occam.cli.status;
+
+import java.util.List;
+import java.util.Map;
+
+/** What {@code occam status} reports: the archive's runs and, per settings hash, how far the analysis got. */
+record Status(String archive, List<Run> runs, String tables, List<Analysis> analyses) {
+
+    /**
+     * One training run. {@code complete}: trained to its planned epochs ({@code completeFrom} says how that was
+     * decided).
+     */
+    record Run(String runId, String task, String regime, long seed, int epochsDone, int epochsPlanned, boolean complete,
+            String completeFrom, List<Integer> checkpoints) {}
+
+    /**
+     * One settings hash over the archive's checkpoints: analysed (rows in {@code complexity}), quarantined (rows in
+     * {@code quarantine}, counted per failed check) and pending (neither).
+     */
+    record Analysis(String settingsHash, int analysed, int quarantined, int pending, Map<String, Integer> failedChecks,
+            List<String> runsRejected) {}
+
+    int checkpoints() {
+        return runs.stream().mapToInt(r -> r.checkpoints().size()).sum();
+    }
+}

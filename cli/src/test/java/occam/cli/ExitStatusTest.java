@@ -1,0 +1,201 @@
+package occam.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import occam.training.DeviceChoice;
+import occam.training.Regime;
+import occam.training.Trainer;
+import occam.training.TrainingConfig;
+import occam.training.task.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every documented exit status of the command line (README, "Commands"), with its message: bad usage is one line
+ * and exit 2, a failure one or two lines and exit 1, never a usage dump or a stack trace unless --verbose.
+ */
+class ExitStatusTest {
+
+    @TempDir
+    static Path dir;
+    static Path archive;
+    /** Output tables where the only rows are quarantine rows. */
+    static Path allQuarantined;
+
+    @BeforeAll
+    static void tinyArchiveAndQuarantineOnlyTables() throws Exception {
+        archive = dir.resolve("archive");
+        Trainer.run(TrainingConfig.builder(Task.ADD, Regime.NONE).p(11).epochs(2).seed(0).device(DeviceChoice.CPU)
+                .threads(1).runId("add-none-s0").out(archive).build());
+        allQuarantined = Files.createDirectories(dir.resolve("quarantined"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT 1 AS schema_version, '0123456789abcdef' AS settings_hash, 'add-none-s0' AS run_id,"
+                    + " step::INTEGER AS step, 'values_finite' AS \"check\", 'tensor output.weight has NaN' AS reason,"
+                    + " NULL::VARCHAR AS source_file FROM range(1, 3) t(step)) TO '" + allQuarantined.resolve("quarantine")
+                    + "' (FORMAT parquet, PARTITION_BY (run_id))");
+        }
+    }
+
+    /** Exit status, standard output and standard error of one command line. */
+    record Result(int status, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    static Result occam(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Occam.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** Exit 2 and exactly one line on standard error: the message, then the hint to --help. */
+    private static void badUsage(String expectedLine, String... args) {
+        Result r = occam(args);
+        assertEquals(2, r.status(), String.join(" ", args) + "\n" + r.err());
+        assertEquals(List.of(expectedLine), r.errLines(), String.join(" ", args));
+    }
+
+    @Test
+    void versionAndHelpExitZero() {
+        Result v = occam("--version");
+        assertEquals(0, v.status());
+        assertTrue(v.out().strip().matches("occam \\S+ \\(commit ([0-9a-f]{40}|unknown)\\)"), v.out());
+        assertEquals(v.out(), occam("status", "--version").out(), "every command prints the same version");
+        assertEquals(0, occam("--help").status());
+        assertEquals(0, occam("status", "--help").status());
+    }
+
+    @Test
+    void helpIsWrappedAtSpacesOnly() {
+        for (String command : List.of("train", "analyze", "report", "status", "demo")) {
+            Result r = occam(command, "--help");
+            assertEquals(0, r.status());
+            for (String line : r.out().lines().toList()) {
+                assertTrue(line.length() <= HelpLayout.WIDTH || !line.strip().contains(" "), command + ": " + line);
+            }
+            assertTrue(!r.out().contains("local\n") && !r.out().contains("floor(1.3\n"), command);
+        }
+    }
+
+    @Test
+    void unknownOrMissingCommandIsBadUsage() {
+        badUsage("occam: unknown command 'frobnicate': expected one of train, analyze, report, status, demo, help"
+                + " (see 'occam --help')", "frobnicate");
+        badUsage("occam: a command is required: one of train, analyze, report, status, demo, help (see 'occam --help')");
+        badUsage("occam: unknown option '--frobnicate' (see 'occam --help')", "--frobnicate");
+    }
+
+    @Test
+    void reportExitStatuses() {
+        badUsage("occam report: Missing required options: '--tables=ROOT', '--out=DIR' (see 'occam report --help')",
+                "report", "--archive", "x");
+        badUsage("occam report: unknown option '--bogus' (see 'occam report --help')",
+                "report", "-a", "a", "-t", "t", "-o", "o", "--bogus");
+        badUsage("occam report: --settings-hash must be 16 hex digits: nothex (see 'occam report --help')",
+                "report", "-a", "a", "-t", "t", "-o", "o", "--settings-hash", "nothex");
+        badUsage("occam report: Invalid value for option '--epsilon': 'one' is not a double (see 'occam report --help')",
+                "report", "-a", "a", "-t", "t", "-o", "o", "--epsilon", "one");
+
+        Path none = dir.resolve("none");
+        Result r = occam("report", "-a", none.toString(), "-t", none.toString(), "-o", dir.resolve("r").toString());
+        assertEquals(1, r.status());
+        assertEquals(List.of("occam report failed: archive " + none + " has no runs files: not an archive root"
+                + " (occam train writes one)"), r.errLines());
+
+        Path out = dir.resolve("r2");
+        r = occam("report", "-a", archive.toString(), "-t", allQuarantined.toString(), "-o", out.toString());
+        assertEquals(1, r.status());
+        assertEquals(List.of("occam report failed: nothing to draw: no checkpoint under " + allQuarantined
+                + " was analysed: 2 checkpoint(s) were quarantined (values_finite x2); occam status " + archive
+                + " --tables " + allQuarantined + " lists the checkpoints"), r.errLines());
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void statusExitStatuses() {
+        Path missing = dir.resolve("missing");
+        badUsage("occam status: ARCHIVE " + missing + ": no such directory (see 'occam status --help')",
+                "status", missing.toString());
+        badUsage("occam status: ARCHIVE " + dir + ": not an archive root (expected a runs/ directory; occam train"
+                + " writes one) (see 'occam status --help')", "status", dir.toString());
+        badUsage("occam status: --tables " + missing + ": no such directory (see 'occam status --help')",
+                "status", archive.toString(), "--tables", missing.toString());
+        badUsage("occam status: Missing required parameter: 'ARCHIVE' (see 'occam status --help')", "status");
+
+        Result r = occam("status", archive.toString(), "--tables", allQuarantined.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("add-none-s0  add   none    0     2 / 2                  yes       2 (epochs 1 2)"), r.out());
+        assertTrue(r.out().contains("0123456789abcdef  0         2            0        values_finite x2"), r.out());
+
+        r = occam("status", archive.toString(), "--tables", allQuarantined.toString(), "--json");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("\"quarantined\" : 2") && r.out().contains("\"epochs_planned\" : 2")
+                && r.out().contains("\"values_finite\" : 2"), r.out());
+    }
+
+    @Test
+    void demoFlagsAreCheckedBeforeAnyWork() {
+        Path out = dir.resolve("demo");
+        badUsage("occam demo: Invalid value for option '--epochs': 'many' is not an int (see 'occam demo --help')",
+                "demo", "--out", out.toString(), "--epochs", "many");
+        badUsage("occam demo: --epochs 0: expected at least 1 (see 'occam demo --help')",
+                "demo", "--out", out.toString(), "--epochs", "0");
+        badUsage("occam demo: --p 12: expected a prime (the tasks are modulo p) (see 'occam demo --help')",
+                "demo", "--out", out.toString(), "--p", "12");
+        badUsage("occam demo: --threads -1: expected 0 (the default) or more (see 'occam demo --help')",
+                "demo", "--out", out.toString(), "--threads", "-1");
+        Result r = occam("demo", "--out", out.toString(), "--grid-taus", "0");
+        assertEquals(2, r.status());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("occam demo: --grid-taus 0, --grid-deltas 6, --refine-steps 3: "), r.err());
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void aFailureIsOneLinePlusWhereTheStackTraceWent() throws Exception {
+        // a report whose output directory cannot be created: a plain file stands in its way
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "");
+        Path tables = dir.resolve("tables-for-failure");
+        // tables with a complexity file that is not Parquet: DuckDB fails, and that is an unexpected failure
+        Files.createDirectories(tables.resolve("complexity/run_id=add-none-s0"));
+        Files.writeString(tables.resolve("complexity/run_id=add-none-s0/part-0.parquet"), "not parquet");
+        for (String t : List.of("baselines", "spectra", "rate_distortion_fits")) {
+            Files.createDirectories(tables.resolve(t + "/run_id=add-none-s0"));
+            Files.writeString(tables.resolve(t + "/run_id=add-none-s0/part-0.parquet"), "not parquet");
+        }
+        Result r = occam("report", "-a", archive.toString(), "-t", tables.toString(), "-o", blocker.resolve("r").toString());
+        assertEquals(1, r.status());
+        assertEquals(2, r.errLines().size(), r.err());
+        assertTrue(r.errLines().get(0).startsWith("occam report failed: "), r.err());
+        Matcher m = Pattern.compile("  the stack trace is in (\\S+) \\(--verbose prints it here\\)").matcher(r.errLines().get(1));
+        assertTrue(m.matches(), r.err());
+        Path log = Path.of(m.group(1));
+        assertTrue(Files.readString(log).contains("\tat "), "the log holds the stack trace");
+        Files.delete(log);
+
+        Result verbose = occam("report", "-a", archive.toString(), "-t", tables.toString(), "-o",
+                blocker.resolve("r").toString(), "--verbose");
+        assertEquals(1, verbose.status());
+        assertEquals(r.errLines().get(0), verbose.errLines().get(0));
+        assertTrue(verbose.err().contains("\tat "), "--verbose prints the stack trace");
+    }
+}
