@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code occam <command>}: exit status 0 on success, 1 on failure, 2 on bad usage. */
 @Command(name = "occam", mixinStandardHelpOptions = true,
         description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
-        subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class, occam.cli.sweep.SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Occam implements Runnable {
 
