@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
+import occam.schemas.Archive;
+import occam.schemas.EpochMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -127,6 +131,23 @@ class SweepCommandTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of("a-file"), files.map(p -> p.getFileName().toString()).toList());
         }
+    }
+
+    @Test
+    void milestonesAreTheFirstLoggedEpochsPastTheThreshold() {
+        Archive archive = new Archive(dir);
+        double[][] accuracies = {{0.5, 0.1}, {0.99, 0.2}, {1.0, 0.98}, {0.995, 0.99}, {1.0, 1.0}};
+        int[] epochs = {1, 2, 3, 4, 6};
+        for (int i = 0; i < epochs.length; i++) {
+            archive.writeMetrics("r", new EpochMetrics(epochs[i], 3L * epochs[i], 1, accuracies[i][0], 1,
+                    accuracies[i][1], 1, 0, 0, Map.of(), Map.of(), i));
+        }
+        ArchiveProgress progress = new ArchiveProgress(dir);
+        assertEquals(6, progress.lastEpoch("r"));
+        assertEquals(0, progress.lastEpoch("absent"));
+        ArchiveProgress.Milestones m = progress.milestones("r");
+        assertEquals(OptionalInt.of(2), m.memorization(), "train accuracy 0.99 at epoch 2");
+        assertEquals(OptionalInt.of(4), m.generalization(), "test accuracy 0.99 at epoch 4, not 0.98 at 3");
     }
 
     @Test
