@@ -108,9 +108,4 @@ final class SweepProgress {
         err.println("occam sweep: " + state + eta);
         err.flush();
     }
-
-    /** Elapsed seconds since the sweep started. */
-    double elapsedSeconds() {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 }

@@ -1,6 +1,7 @@
 package occam.cli.sweep;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import occam.training.DeviceChoice;
@@ -92,7 +93,7 @@ final class TrainOptions {
     /** The arguments of one run of the grid: what the sweep sets, then the sweep's and the grid's train options. */
     static List<String> of(Task task, Regime regime, long seed, int epochs, Path archive, Integer threads,
             List<String> options) {
-        List<String> args = new java.util.ArrayList<>(List.of("--task", task.id(), "--regime", regime.id(),
+        List<String> args = new ArrayList<>(List.of("--task", task.id(), "--regime", regime.id(),
                 "--seed", Long.toString(seed), "--epochs", Integer.toString(epochs), "--out", archive.toString()));
         if (threads != null) {
             args.addAll(List.of("--threads", threads.toString()));
