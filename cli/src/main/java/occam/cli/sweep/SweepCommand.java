@@ -82,10 +82,12 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "No report after the analysis.")
     boolean noReport;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master of the analysis. Default: occam analyze's.")
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master of the analysis. Default: occam analyze's.")
     String master;
 
-    @Option(names = "--epsilons", split = ",", paramLabel = "NATS", description = "Analysis distortion bounds. Default: occam analyze's.")
+    @Option(names = "--epsilons", split = ",", paramLabel = "NATS",
+            description = "Analysis distortion bounds. Default: occam analyze's.")
     List<Double> epsilons;
 
     @Option(names = "--grid-taus", paramLabel = "N", description = "Analysis grid taus. Default: occam analyze's.")
@@ -94,7 +96,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--grid-deltas", paramLabel = "N", description = "Analysis grid Deltas. Default: occam analyze's.")
     Integer gridDeltas;
 
-    @Option(names = "--refine-steps", paramLabel = "N", description = "Analysis refinement steps per epsilon. Default: occam analyze's.")
+    @Option(names = "--refine-steps", paramLabel = "N",
+            description = "Analysis refinement steps per epsilon. Default: occam analyze's.")
     Integer refineSteps;
 
     @Parameters(paramLabel = "TRAIN_OPTION",
@@ -118,7 +121,8 @@ public final class SweepCommand implements Callable<Integer> {
         @Option(names = "--seeds", paramLabel = "SEED[,SEED...]", description = "Seeds. Default: 0.")
         String seeds;
 
-        @Option(names = "--epochs", paramLabel = "N", description = "Epochs of each run. Default: " + TrainingConfig.DEFAULT_EPOCHS + ".")
+        @Option(names = "--epochs", paramLabel = "N",
+                description = "Epochs of each run. Default: " + TrainingConfig.DEFAULT_EPOCHS + ".")
         Integer epochs;
 
         @Option(names = "--train-options", paramLabel = "OPTIONS",

@@ -42,7 +42,8 @@ class SweepCommandTest {
                 "--tasks", "sub", "--out", out.toString(), "--parallel", "2", "--", "--p", "11").plan();
         assertEquals(List.of("add-none-s0", "add-ours-s0", "add-none-s1", "add-ours-s1",
                 "mul-none-s0", "mul-ours-s0", "mul-none-s1", "mul-ours-s1",
-                "sub-none-s0", "sub-wd-s0", "sub-ours-s0"), ids(runs), "the second grid takes the default regimes and seed");
+                "sub-none-s0", "sub-wd-s0", "sub-ours-s0"), ids(runs),
+                "the second grid takes the default regimes and seed");
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
         assertEquals(List.of("--task", "add", "--regime", "ours", "--seed", "1", "--epochs", "7",
                 "--out", out.resolve("archive").toString(), "--threads", Integer.toString(threads), "--p", "11"),

@@ -99,8 +99,8 @@ class SweepEndToEndTest {
         Map<String, Integer> complexityRows = new TreeMap<>();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = db.createStatement();
-                ResultSet r = s.executeQuery("SELECT run_id, count(*) FROM read_parquet('"
-                        + out.resolve("tables/complexity") + "/*/*.parquet', hive_partitioning = true) GROUP BY run_id")) {
+                ResultSet r = s.executeQuery("SELECT run_id, count(*) FROM read_parquet('" + out.resolve("tables/complexity")
+                        + "/*/*.parquet', hive_partitioning = true) GROUP BY run_id")) {
             while (r.next()) {
                 complexityRows.put(r.getString(1), r.getInt(2));
             }
@@ -138,7 +138,8 @@ class SweepEndToEndTest {
         assertEquals("failed (exit 1)", o.table().get("add-none-s6").get(0));
         assertTrue(o.err().contains("add-none-s6 failed (exit 1) after "), o.err());
         assertTrue(o.err().contains("run add-none-s6: loss is NaN at epoch 1"), "the log's last lines: " + o.err());
-        assertTrue(o.err().strip().endsWith("1 of 2 runs failed: add-none-s6 (their logs are in " + out.resolve("logs") + ")"));
+        assertTrue(o.err().strip().endsWith(
+                "1 of 2 runs failed: add-none-s6 (their logs are in " + out.resolve("logs") + ")"), o.err());
         List<EpochMetrics> finished = new Archive(out.resolve("archive")).readMetrics("add-none-s5");
         assertEquals(3, finished.get(finished.size() - 1).epoch(), "the other run trained to its end");
     }
