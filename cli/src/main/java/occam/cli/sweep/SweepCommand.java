@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
 import occam.schemas.Archive;
@@ -86,19 +85,10 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Spark master of the analysis. Default: occam analyze's.")
     String master;
 
-    @Option(names = "--epsilons", split = ",", paramLabel = "NATS",
-            description = "Analysis distortion bounds. Default: occam analyze's.")
-    List<Double> epsilons;
-
-    @Option(names = "--grid-taus", paramLabel = "N", description = "Analysis grid taus. Default: occam analyze's.")
-    Integer gridTaus;
-
-    @Option(names = "--grid-deltas", paramLabel = "N", description = "Analysis grid Deltas. Default: occam analyze's.")
-    Integer gridDeltas;
-
-    @Option(names = "--refine-steps", paramLabel = "N",
-            description = "Analysis refinement steps per epsilon. Default: occam analyze's.")
-    Integer refineSteps;
+    @Option(names = "--analyze-options", paramLabel = "OPTIONS",
+            description = "occam analyze options in one argument, e.g. --analyze-options=\"--grid-taus 6 --epsilons 1,0.5\""
+                    + " (not --input, --output or --master: the sweep sets those). Default: occam analyze's settings.")
+    String analyzeOptions;
 
     @Parameters(paramLabel = "TRAIN_OPTION",
             description = "After --: occam train options for every run, e.g. -- --p 97 --eval-every 5"
@@ -161,8 +151,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
 
         List<String> options() {
-            return trainOptions == null || trainOptions.isBlank() ? List.of()
-                    : Arrays.asList(trainOptions.strip().split("\\s+"));
+            return words(trainOptions);
         }
     }
 
@@ -265,18 +254,13 @@ public final class SweepCommand implements Callable<Integer> {
         if (master != null) {
             args.addAll(List.of("--master", master));
         }
-        if (epsilons != null) {
-            args.addAll(List.of("--epsilons", epsilons.stream().map(String::valueOf).collect(Collectors.joining(","))));
+        List<String> options = words(analyzeOptions);
+        for (String reserved : List.of("-i", "--input", "-o", "--output", "--master", "-h", "--help", "-V", "--version")) {
+            if (TrainOptions.sets(options, reserved)) {
+                throw new IllegalArgumentException("analyze option " + reserved + " is set by the sweep");
+            }
         }
-        if (gridTaus != null) {
-            args.addAll(List.of("--grid-taus", gridTaus.toString()));
-        }
-        if (gridDeltas != null) {
-            args.addAll(List.of("--grid-deltas", gridDeltas.toString()));
-        }
-        if (refineSteps != null) {
-            args.addAll(List.of("--refine-steps", refineSteps.toString()));
-        }
+        args.addAll(options);
         try {
             new CommandLine(new AnalyzeCommand()).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
@@ -346,6 +330,11 @@ public final class SweepCommand implements Callable<Integer> {
             return 1;
         });
         return cli.execute(args.toArray(String[]::new));
+    }
+
+    /** The whitespace-separated words of an options argument; none for null. */
+    static List<String> words(String options) {
+        return options == null || options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+"));
     }
 
     /** {@code dir}, or the nearest directory above it that exists, must be a writable directory. */

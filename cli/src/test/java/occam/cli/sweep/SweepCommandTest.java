@@ -110,7 +110,9 @@ class SweepCommandTest {
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--train-fraction", "1.5"),
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--device", "tpu"),
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--seed", "3"),
-                List.of("--tasks", "add", "--train-options=--run-id x", "--out", out.toString()));
+                List.of("--tasks", "add", "--train-options=--run-id x", "--out", out.toString()),
+                List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--grid-taus many"),
+                List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--output elsewhere"));
         for (List<String> args : cases) {
             StringWriter err = new StringWriter();
             CommandLine cli = new CommandLine(new SweepCommand());
@@ -123,8 +125,8 @@ class SweepCommandTest {
             assertFalse(Files.exists(out), args + " created " + out);
         }
         // picocli's own errors (a value of the wrong type, a missing option) are bad usage too
-        for (List<String> args : List.of(List.of("--tasks", "add", "--out", out.toString(), "--grid-taus", "many"),
-                List.of("--tasks", "add", "--seeds", "first", "--out", out.toString()), List.of("--tasks", "add"))) {
+        for (List<String> args : List.of(List.of("--tasks", "add", "--out", out.toString(), "--no-such-option"),
+                List.of("--tasks", "add", "--out", out.toString(), "--parallel", "many"), List.of("--tasks", "add"))) {
             CommandLine cli = new CommandLine(new SweepCommand());
             cli.setErr(new PrintWriter(new StringWriter()));
             assertEquals(2, cli.execute(args.toArray(String[]::new)), args.toString());
