@@ -205,15 +205,19 @@ final class Figures {
             XYSeries points = chart.addSeries(run.label() + " @" + rd.step(), rd.epsilons(), rd.bytes());
             points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             points.setMarkerColor(color);
+            epsilons.add(rd.epsilons());
+            if (!Double.isFinite(rd.a()) || !Double.isFinite(rd.b())) {
+                continue; // one epsilon (or none met) gives no line to fit
+            }
             double[] fitY = new double[rd.epsilons().length];
             for (int k = 0; k < fitY.length; k++) {
                 fitY[k] = rd.a() * Math.log(rd.epsilons()[k]) + rd.b();
             }
-            XYSeries fit = chart.addSeries(String.format("fit %.0f ln(eps) + %.0f, R^2 = %.3f", rd.a(), rd.b(), rd.rSquared()),
-                    rd.epsilons(), fitY);
+            // the run in the name keeps two runs' equal fits apart (XChart refuses duplicate series names)
+            XYSeries fit = chart.addSeries(String.format("%s fit %.0f ln(eps) + %.0f, R^2 = %.3f", run.runId(), rd.a(), rd.b(),
+                    rd.rSquared()), rd.epsilons(), fitY);
             fit.setMarker(SeriesMarkers.NONE);
             fit.setLineColor(color);
-            epsilons.add(rd.epsilons());
         }
         xDecades(chart, concat(epsilons));
         return chart;
