@@ -8,7 +8,7 @@ import occam.training.task.Task;
 
 /**
  * Everything a training run depends on, resolved: build one with {@link #builder}, which fills in the defaults of
- * the task and the regime (DESIGN.md, "The model and tasks"). The same record becomes the run's {@code runs} row.
+ * the task and the regime (training/README.md). The same record becomes the run's {@code runs} row.
  *
  * @param batchSize examples per update; 0 means min(512, n_train / 2), the authors' rule
  * @param threads PyTorch intra-op threads; 0 means half the cores, at least 1 (see {@link Trainer})

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainKillTest {
 
     private static final String RUN = "add-ours-s3";
-    private static final int EPOCHS = 60;
+    private static final int EPOCHS = 40;
 
     @TempDir
     Path dir;
@@ -71,7 +71,7 @@ class TrainKillTest {
         Path log = dir.resolve("trainer.log");
         Archive archive = new Archive(out);
         List<Integer> killedAt = new ArrayList<>();
-        for (int target : new int[] {8, 25, 45}) {
+        for (int target : new int[] {6, 16, 28}) {
             killedAt.add(killAtOrAfter(start(out, log), archive, target, log));
             assertFalse(archive.progress(RUN).complete());
             assertTrue(archive.progress(RUN).resumable(), archive.progress(RUN).describe());
