@@ -103,9 +103,8 @@ class TrainingStateTest {
         assertEquals(10, back.training().evalEvery());
     }
 
-    /** A runs file as occam wrote it before position_rows and eval_every: still readable, 4 rows, not resumable. */
-    @Test
-    void runsFilesWithoutTheNewColumnsStayReadable() throws Exception {
+    /** Writes {@code run}'s runs file as occam did before position_rows and eval_every existed. */
+    private static void writeOldRunsFile(Archive archive, RunInfo run) throws Exception {
         Schema current = Table.RUNS.schema();
         List<Schema.Field> oldFields = new ArrayList<>();
         for (Schema.Field f : current.getFields()) {
@@ -114,23 +113,48 @@ class TrainingStateTest {
             }
         }
         Schema old = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, oldFields);
-        GenericRecord full = Rows.run(Fixtures.run("old"));
+        GenericRecord full = Rows.run(run);
         GenericRecord row = new GenericData.Record(old);
         for (Schema.Field f : old.getFields()) {
             row.put(f.name(), full.get(f.name()));
         }
-        Archive archive = new Archive(root);
-        Path file = archive.runFile("old");
+        Path file = archive.runFile(run.runId());
         Files.createDirectories(file.getParent());
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.output(file))
                 .withSchema(old).withDataModel(GenericData.get()).build()) {
             w.write(row);
         }
+    }
+
+    /** A runs file written before position_rows and eval_every: still readable, 4 rows, not resumable. */
+    @Test
+    void runsFilesWithoutTheNewColumnsStayReadable() throws Exception {
+        Archive archive = new Archive(root);
+        writeOldRunsFile(archive, Fixtures.run("old"));
         RunInfo run = archive.readRun("old");
         assertEquals(Fixtures.TINY, run.model());
         assertEquals(4, run.model().positionRows());
         assertEquals(0, run.training().evalEvery());
         assertFalse(archive.progress("old").resumable());
+    }
+
+    /** DuckDB reads an archive mixing runs files from before and after the new columns (as the report does). */
+    @Test
+    void duckDbReadsOldAndNewRunsFilesTogether() throws Exception {
+        Archive archive = new Archive(root);
+        writeOldRunsFile(archive, Fixtures.run("a-old"));
+        archive.writeRun(statefulRun("b-new", Fixtures.TINY));
+        String glob = root.resolve("runs").toString() + "/*/*.parquet";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT run_id, seq_len, p FROM read_parquet('" + glob
+                        + "', hive_partitioning = true) ORDER BY run_id")) {
+            List<String> rows = new ArrayList<>();
+            while (r.next()) {
+                rows.add(r.getString(1) + ":" + r.getInt(2) + ":" + r.getInt(3));
+            }
+            assertEquals(List.of("a-old:4:5", "b-new:4:5"), rows);
+        }
     }
 
     @Test
