@@ -107,32 +107,6 @@ class TrainerTest {
         assertEquals(describe(archive.readExamples("first")), describe(archive.readExamples("second")));
     }
 
-    /** The weight noise comes from the process's generator: runs trained side by side must not disturb each other. */
-    @Test
-    void runsTrainedSideBySideInOneJvmEqualRunsTrainedAlone() throws Exception {
-        List<TrainingConfig> alone = new java.util.ArrayList<>();
-        List<TrainingConfig> together = new java.util.ArrayList<>();
-        for (int seed = 1; seed <= 2; seed++) {
-            TrainingConfig.Builder b = TrainingConfig.builder(Task.ADD, Regime.OURS).p(7).epochs(5).seed(seed)
-                    .threads(1).device(DeviceChoice.CPU).runId("s" + seed);
-            alone.add(b.out(root.resolve("alone")).build());
-            together.add(b.out(root.resolve("together")).build());
-        }
-        alone.forEach(c -> Trainer.run(c));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (var f : pool.invokeAll(together.stream()
-                    .map(c -> (java.util.concurrent.Callable<TrainingResult>) () -> Trainer.run(c)).toList())) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        for (String run : List.of("s1", "s2")) {
-            ArchiveComparison.assertSameRun(new Archive(root.resolve("alone")), new Archive(root.resolve("together")), run);
-        }
-    }
-
     /** Example is a record over an int[], so its equals compares array identity: compare the rows' contents. */
     private static List<String> describe(List<Example> examples) {
         return examples.stream().map(e -> e.exampleId() + " " + java.util.Arrays.toString(e.tokens()) + " " + e.label()

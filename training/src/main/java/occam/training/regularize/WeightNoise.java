@@ -44,19 +44,12 @@ public final class WeightNoise {
         if (std == 0) {
             return clean;
         }
-        Map<String, NDArray> noise = new LinkedHashMap<>();
-        // the generator is the process's: runs training side by side in one JVM must not draw between a seeding
-        // and its draws
-        synchronized (WeightNoise.class) {
-            JniUtils.setSeed(streamSeed(seed, update));
-            for (Map.Entry<String, NDArray> e : clean.arrays().entrySet()) {
-                NDArray w = e.getValue();
-                noise.put(e.getKey(), step.randomNormal(0f, (float) std, w.getShape(), w.getDataType(), w.getDevice()));
-            }
-        }
+        JniUtils.setSeed(streamSeed(seed, update));
         Map<String, NDArray> noisy = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : clean.arrays().entrySet()) {
-            noisy.put(e.getKey(), noise.get(e.getKey()).add(e.getValue()));
+            NDArray w = e.getValue();
+            NDArray noise = step.randomNormal(0f, (float) std, w.getShape(), w.getDataType(), w.getDevice());
+            noisy.put(e.getKey(), noise.add(w));
         }
         return clean.with(noisy);
     }
