@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 import occam.analysis.engine.AnalysisSettings;
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
-import occam.schemas.Archive;
 import occam.training.DeviceChoice;
 import occam.training.Regime;
+import occam.training.RunPlan;
 import occam.training.Trainer;
 import occam.training.TrainingConfig;
 import occam.training.TrainingResult;
@@ -20,13 +20,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code occam demo}: the paper's {@code add} experiment end to end on one machine: train under none, wd and
- * ours, analyse the archive with the embedded Spark, draw the figures. Runs already in the archive are kept, so
- * an interrupted demo resumes where it stopped.
+ * ours, analyse the archive with the embedded Spark, draw the figures. Complete runs in the archive are kept and
+ * unfinished ones resumed from their last checkpoint, so an interrupted demo continues where it stopped.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train add (p = 113) under none, wd and ours, analyse every checkpoint, and draw the figures.", "",
                 "Writes <out>/archive (training), <out>/tables (analysis) and <out>/report/index.html.",
-                "Runs already in <out>/archive are not trained again; analysed checkpoints are not analysed again."})
+                "Complete runs in <out>/archive are not trained again, unfinished ones are resumed; analysed checkpoints"
+                        + " are not analysed again."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -71,15 +72,25 @@ public final class DemoCommand implements Callable<Integer> {
                 "--master", master, "--grid-taus", String.valueOf(gridTaus), "--grid-deltas", String.valueOf(gridDeltas),
                 "--refine-steps", String.valueOf(refineSteps)));
         validate();
-        List<String> existing = new Archive(archive).runIds();
         for (Regime regime : List.of(Regime.NONE, Regime.WD, Regime.OURS)) {
             String runId = TrainingConfig.defaultRunId(Task.ADD, regime, seed);
-            if (existing.contains(runId)) {
-                System.out.println("occam demo: " + runId + " is already in " + archive + ", not trained again");
+            TrainingConfig config = TrainingConfig.builder(Task.ADD, regime).p(p).epochs(epochs).seed(seed)
+                    .device(DeviceChoice.AUTO).threads(threads).runId(runId).out(archive).build();
+            RunPlan plan;
+            try {
+                plan = RunPlan.of(config);
+            } catch (IllegalArgumentException e) {
+                // other settings, or an unfinished run an older occam wrote: keep it as it is, analyse what it has
+                System.out.println("occam demo: " + e.getMessage() + "; not trained");
                 continue;
             }
-            TrainingResult result = Trainer.run(TrainingConfig.builder(Task.ADD, regime).p(p).epochs(epochs).seed(seed)
-                    .device(DeviceChoice.AUTO).threads(threads).runId(runId).out(archive).build());
+            if (plan.kind() != RunPlan.Kind.NEW) {
+                System.out.println("occam demo: " + plan.describe(config));
+            }
+            if (plan.kind() == RunPlan.Kind.COMPLETE) {
+                continue;
+            }
+            TrainingResult result = Trainer.run(config);
             System.out.println("occam demo: trained " + runId + ": first epoch with test accuracy >= 0.99: "
                     + (result.firstEpochWithTestAccuracy(0.99).isPresent()
                             ? result.firstEpochWithTestAccuracy(0.99).getAsInt() : "none"));

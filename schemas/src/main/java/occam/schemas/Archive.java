@@ -20,6 +20,7 @@ import org.apache.avro.generic.GenericRecord;
  * &lt;root&gt;/examples/run_id=&lt;id&gt;/examples.parquet
  * &lt;root&gt;/metrics/run_id=&lt;id&gt;/epoch-00000123.parquet      one file per logged epoch
  * &lt;root&gt;/checkpoints/run_id=&lt;id&gt;/step-00000123.parquet  one file per checkpoint
+ * &lt;root&gt;/training_state/run_id=&lt;id&gt;/step-00000123.parquet  optimizer and generator state per checkpoint
  * </pre>
  *
  * Every file is written whole and atomically and never rewritten; new checkpoints and metrics are new files.
@@ -74,6 +75,10 @@ public final class Archive {
         return partition(Table.CHECKPOINTS, runId).resolve(String.format("step-%08d.parquet", step));
     }
 
+    public Path trainingStateFile(String runId, int step) {
+        return partition(Table.TRAINING_STATE, runId).resolve(String.format("step-%08d.parquet", step));
+    }
+
     // ---- writing
 
     /** Records a new run; fails if the run id is taken in this archive. */
@@ -96,6 +101,11 @@ public final class Archive {
     public void writeCheckpoint(Checkpoint checkpoint) {
         ParquetFiles.writeAtomically(checkpointFile(checkpoint.runId(), checkpoint.step()), Table.CHECKPOINTS,
                 Rows.checkpoint(checkpoint, chunkElements));
+    }
+
+    public void writeTrainingState(TrainingState state) {
+        ParquetFiles.writeAtomically(trainingStateFile(state.runId(), state.step()), Table.TRAINING_STATE,
+                Rows.trainingState(state, chunkElements));
     }
 
     // ---- reading
@@ -160,6 +170,43 @@ public final class Archive {
             throw new ArchiveFormatException(file, "holds " + c.runId() + "@" + c.step() + ", not " + runId + "@" + step);
         }
         return c;
+    }
+
+    /** Epochs with a complete metrics file, ascending. */
+    public List<Integer> metricsEpochs(String runId) {
+        return numberedFiles(partition(Table.METRICS, runId), EPOCH_FILE);
+    }
+
+    /** Steps with a complete training-state file, ascending. */
+    public List<Integer> trainingStateSteps(String runId) {
+        return numberedFiles(partition(Table.TRAINING_STATE, runId), STEP_FILE);
+    }
+
+    public TrainingState readTrainingState(String runId, int step) {
+        Path file = trainingStateFile(runId, step);
+        TrainingState s = Rows.trainingState(ParquetFiles.read(file, Table.TRAINING_STATE), file);
+        if (!s.runId().equals(runId) || s.step() != step) {
+            throw new ArchiveFormatException(file, "holds " + s.runId() + "@" + s.step() + ", not " + runId + "@" + step);
+        }
+        return s;
+    }
+
+    /** How far the run got, whether it is complete, and where it can resume. */
+    public RunProgress progress(String runId) {
+        RunInfo run = readRun(runId);
+        List<Integer> checkpoints = checkpointSteps(runId);
+        List<Integer> states = trainingStateSteps(runId);
+        List<Integer> metrics = metricsEpochs(runId);
+        int lastEpoch = Math.max(checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1),
+                metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1));
+        int resumeStep = 0;
+        for (int step : checkpoints) {
+            if (states.contains(step)) {
+                resumeStep = step;
+            }
+        }
+        return new RunProgress(run, lastEpoch, checkpoints.contains(run.training().epochs()),
+                run.training().evalEvery() > 0, resumeStep);
     }
 
     private static List<Integer> numberedFiles(Path dir, Pattern pattern) {

@@ -12,6 +12,12 @@ import java.util.List;
  * 1/sqrt(d_head) and a GELU (tanh) MLP; a linear output layer applied to the last position. Every dense layer has
  * a bias. The loss is the mean cross-entropy of the last position with p(y|x) clipped to
  * [probabilityClip, 1 - probabilityClip], as the authors' code did.
+ *
+ * <p>{@code positionRows} is the height of the position table {@code embed.position}: {@code seqLen} (one row per
+ * input position, the model the paper describes) or {@code vocabSize} (one row per vocabulary token, as in the
+ * authors' released model, which allocates its position embedding with the token embedding's size). Only the
+ * first {@code seqLen} rows are ever read; the others are trained parameters all the same (noise, weight decay,
+ * the spectral penalty) and count in the model's size.
  */
 public record ModelSpec(
         String architecture,
@@ -23,7 +29,8 @@ public record ModelSpec(
         int numLayers,
         String activation,
         double layerNormEps,
-        double probabilityClip) implements java.io.Serializable {
+        double probabilityClip,
+        int positionRows) implements java.io.Serializable {
 
     public static final String ARCHITECTURE = "decoder-postln-v1";
     public static final String GELU_TANH = "gelu_tanh";
@@ -50,6 +57,29 @@ public record ModelSpec(
         if (!(probabilityClip >= 0 && probabilityClip < 0.5)) {
             throw new IllegalArgumentException("probabilityClip(" + probabilityClip + ") outside [0, 0.5)");
         }
+        if (positionRows != seqLen && positionRows != vocabSize) {
+            throw new IllegalArgumentException("positionRows(" + positionRows + ") is neither seqLen(" + seqLen
+                    + ") nor vocabSize(" + vocabSize + ")");
+        }
+    }
+
+    /** A spec with one position row per input position (every archive written before positionRows existed). */
+    public ModelSpec(String architecture, int vocabSize, int seqLen, int dModel, int numHeads, int dMlp, int numLayers,
+            String activation, double layerNormEps, double probabilityClip) {
+        this(architecture, vocabSize, seqLen, dModel, numHeads, dMlp, numLayers, activation, layerNormEps,
+                probabilityClip, seqLen);
+    }
+
+    /** Which position table a model has; see the class comment. */
+    public enum PositionTable {
+        /** One row per input position (seq_len rows): the model as the paper describes it. */
+        SEQUENCE,
+        /** One row per vocabulary token (vocab_size rows): the authors' released model. */
+        VOCABULARY
+    }
+
+    public PositionTable positionTable() {
+        return positionRows == seqLen ? PositionTable.SEQUENCE : PositionTable.VOCABULARY;
     }
 
     /**
@@ -57,7 +87,15 @@ public record ModelSpec(
      * 4 heads, MLP 512, LayerNorm epsilon 1e-6 (Flax's default), probabilities clipped at 1e-9.
      */
     public static ModelSpec paper(int p, int numLayers) {
-        return new ModelSpec(ARCHITECTURE, p + 2, 4, 128, 4, 512, numLayers, GELU_TANH, 1e-6, 1e-9);
+        return paper(p, numLayers, PositionTable.SEQUENCE);
+    }
+
+    /** {@link #paper(int, int)} with the given position table; the trainer's default is {@link PositionTable#VOCABULARY}. */
+    public static ModelSpec paper(int p, int numLayers, PositionTable positions) {
+        int vocab = p + 2;
+        int seq = 4;
+        return new ModelSpec(ARCHITECTURE, vocab, seq, 128, 4, 512, numLayers, GELU_TANH, 1e-6, 1e-9,
+                positions == PositionTable.VOCABULARY ? vocab : seq);
     }
 
     public int dHead() {
@@ -68,7 +106,7 @@ public record ModelSpec(
     public List<TensorSpec> tensors() {
         List<TensorSpec> t = new ArrayList<>();
         t.add(new TensorSpec("embed.token", new int[] {vocabSize, dModel}));
-        t.add(new TensorSpec("embed.position", new int[] {seqLen, dModel}));
+        t.add(new TensorSpec("embed.position", new int[] {positionRows, dModel}));
         for (int layer = 0; layer < numLayers; layer++) {
             String l = "layers." + layer + ".";
             for (String proj : new String[] {"query", "key", "value", "output"}) {

@@ -163,6 +163,9 @@ final class ParquetFiles {
         for (Type column : expected.getFields()) {
             String name = column.getName();
             if (!actual.containsField(name)) {
+                if (optional(table.schema().getField(name))) {
+                    continue; // added after the file was written: read as its default (null)
+                }
                 throw new ArchiveFormatException(file, "not a '" + table.tableName() + "' file: column '" + name + "' is missing");
             }
             Type found = actual.getType(name);
@@ -173,6 +176,11 @@ final class ParquetFiles {
                         "not a '" + table.tableName() + "' file: column '" + name + "' is " + got + ", expected " + want);
             }
         }
+    }
+
+    /** A nullable column with a default: one a later schema may have added at the end (schemas/README.md). */
+    private static boolean optional(Schema.Field field) {
+        return field.hasDefaultValue() && field.schema().isNullable();
     }
 
     /** Physical type, or the logical kind of a group (list, map): what a reader relies on. */

@@ -57,6 +57,8 @@ final class Rows {
         g.put("device", r.device());
         g.put("code_version", r.codeVersion());
         g.put("created_at", r.createdAt().toEpochMilli());
+        g.put("position_rows", m.positionRows());
+        g.put("eval_every", t.evalEvery() > 0 ? t.evalEvery() : null);
         return g;
     }
 
@@ -64,11 +66,12 @@ final class Rows {
         try {
             ModelSpec model = new ModelSpec(str(g, "architecture"), (int) g.get("vocab_size"), (int) g.get("seq_len"),
                     (int) g.get("d_model"), (int) g.get("num_heads"), (int) g.get("d_mlp"), (int) g.get("num_layers"),
-                    str(g, "activation"), (double) g.get("layer_norm_eps"), (double) g.get("probability_clip"));
+                    str(g, "activation"), (double) g.get("layer_norm_eps"), (double) g.get("probability_clip"),
+                    g.get("position_rows") != null ? (int) g.get("position_rows") : (int) g.get("seq_len"));
             TrainingSettings training = new TrainingSettings((int) g.get("epochs"), (int) g.get("batch_size"),
                     (double) g.get("learning_rate"), (double) g.get("adam_beta1"), (double) g.get("adam_beta2"),
                     (double) g.get("adam_eps"), (double) g.get("weight_decay"), (double) g.get("spectral_beta"),
-                    (double) g.get("noise_std"));
+                    (double) g.get("noise_std"), g.get("eval_every") != null ? (int) g.get("eval_every") : 0);
             return new RunInfo(str(g, "run_id"), str(g, "task"), (int) g.get("p"), (double) g.get("train_fraction"),
                     (int) g.get("n_train"), (int) g.get("n_test"), (long) g.get("seed"), str(g, "regime"), model,
                     training, str(g, "device"), str(g, "code_version"), Instant.ofEpochMilli((long) g.get("created_at")));
@@ -135,8 +138,59 @@ final class Rows {
 
     /** One row per chunk of at most {@code chunkElements} values, tensors in the checkpoint's order. */
     static List<GenericRecord> checkpoint(Checkpoint c, int chunkElements) {
+        return tensorRows(Table.CHECKPOINTS, c.runId(), c.step(), c.updateStep(), c.tensors(), chunkElements, g -> {});
+    }
+
+    /** A state's rows: the checkpoint layout, each row also carrying the state's scalars. */
+    static List<GenericRecord> trainingState(TrainingState s, int chunkElements) {
+        Map<String, Tensor> buffers = new LinkedHashMap<>();
+        s.firstMoments().forEach((name, t) -> buffers.put(TrainingState.FIRST + name, t));
+        s.secondMoments().forEach((name, t) -> buffers.put(TrainingState.SECOND + name, t));
+        return tensorRows(Table.TRAINING_STATE, s.runId(), s.step(), s.updateStep(), buffers, chunkElements, g -> {
+            g.put("batch_order_state", s.batchOrderState());
+            g.put("noise_seed", s.noiseSeed());
+            g.put("elapsed_seconds", s.elapsedSeconds());
+        });
+    }
+
+    static TrainingState trainingState(List<GenericRecord> rows, Path file) {
+        Checkpoint buffers = checkpoint(rows, file); // same layout: reassembles and checks the chunks
+        GenericRecord first = rows.get(0);
+        long batchOrder = (long) first.get("batch_order_state");
+        long noiseSeed = (long) first.get("noise_seed");
+        double elapsed = (double) first.get("elapsed_seconds");
+        for (int r = 1; r < rows.size(); r++) {
+            GenericRecord g = rows.get(r);
+            if ((long) g.get("batch_order_state") != batchOrder || (long) g.get("noise_seed") != noiseSeed
+                    || Double.compare((double) g.get("elapsed_seconds"), elapsed) != 0) {
+                throw new ArchiveFormatException(file, "row " + r + ": batch_order_state, noise_seed or elapsed_seconds"
+                        + " differs from row 0's");
+            }
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        Map<String, Tensor> v = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : buffers.tensors().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(TrainingState.FIRST)) {
+                m.put(name.substring(TrainingState.FIRST.length()), e.getValue());
+            } else if (name.startsWith(TrainingState.SECOND)) {
+                v.put(name.substring(TrainingState.SECOND.length()), e.getValue());
+            } else {
+                throw new ArchiveFormatException(file, "tensor '" + name + "' is neither " + TrainingState.FIRST
+                        + "<name> nor " + TrainingState.SECOND + "<name>");
+            }
+        }
+        try {
+            return new TrainingState(buffers.runId(), buffers.step(), buffers.updateStep(), batchOrder, noiseSeed, elapsed, m, v);
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveFormatException(file, e.getMessage(), e);
+        }
+    }
+
+    private static List<GenericRecord> tensorRows(Table table, String runId, int step, long updateStep,
+            Map<String, Tensor> tensors, int chunkElements, java.util.function.Consumer<GenericRecord> extra) {
         List<GenericRecord> rows = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             float[] values = t.values();
             int chunks = Math.max(1, (values.length + chunkElements - 1) / chunkElements);
@@ -148,11 +202,12 @@ final class Rows {
                 for (int k = from; k < to; k++) {
                     chunk.add(values[k]);
                 }
-                GenericRecord g = new GenericData.Record(Table.CHECKPOINTS.schema());
+                GenericRecord g = new GenericData.Record(table.schema());
                 g.put("schema_version", Table.SCHEMA_VERSION);
-                g.put("run_id", c.runId());
-                g.put("step", c.step());
-                g.put("update_step", c.updateStep());
+                g.put("run_id", runId);
+                g.put("step", step);
+                g.put("update_step", updateStep);
+                extra.accept(g);
                 g.put("tensor", e.getKey());
                 g.put("shape", shape);
                 g.put("dtype", FLOAT32);

@@ -9,8 +9,13 @@ public final class RunIds {
 
     private RunIds() {}
 
+    /** 1-128 characters of [A-Za-z0-9._-], not starting with '.'. */
+    public static boolean isValid(String runId) {
+        return runId != null && VALID.matcher(runId).matches() && !runId.startsWith(".");
+    }
+
     public static String require(String runId) {
-        if (runId == null || !VALID.matcher(runId).matches() || runId.startsWith(".")) {
+        if (!isValid(runId)) {
             throw new IllegalArgumentException(
                     "run id '" + runId + "' must be 1-128 characters of [A-Za-z0-9._-] and not start with '.'");
         }

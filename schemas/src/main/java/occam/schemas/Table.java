@@ -11,6 +11,7 @@ public enum Table {
     EXAMPLES("examples"),
     METRICS("metrics"),
     CHECKPOINTS("checkpoints"),
+    TRAINING_STATE("training_state"),
     EVALUATIONS("evaluations"),
     COMPLEXITY("complexity"),
     BASELINES("baselines"),

@@ -21,6 +21,18 @@ class ModelSpecTest {
     }
 
     @Test
+    void theReleasedModelHasAPositionRowPerVocabularyToken() {
+        ModelSpec spec = ModelSpec.paper(113, 1, ModelSpec.PositionTable.VOCABULARY);
+        assertEquals(242_547, spec.parameterCount()); // 228,339 + (115 - 4) * 128
+        assertArrayEquals(new int[] {115, 128}, spec.tensors().get(1).shape());
+        assertEquals(ModelSpec.PositionTable.VOCABULARY, spec.positionTable());
+        assertEquals(ModelSpec.PositionTable.SEQUENCE, ModelSpec.paper(113, 1).positionTable());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ModelSpec(ModelSpec.ARCHITECTURE, 10, 4, 8, 2, 16, 1, ModelSpec.GELU_TANH, 1e-6, 1e-9, 7));
+        assertEquals("positionRows(7) is neither seqLen(4) nor vocabSize(10)", e.getMessage());
+    }
+
+    @Test
     void tensorsComeInCanonicalOrderWithInOutShapes() {
         ModelSpec spec = ModelSpec.paper(113, 1);
         List<TensorSpec> t = spec.tensors();

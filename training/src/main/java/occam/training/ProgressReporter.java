@@ -37,12 +37,13 @@ public final class ProgressReporter implements TrainingListener {
     }
 
     @Override
-    public void onStart(RunInfo run, Dataset dataset) {
+    public void onStart(RunInfo run, Dataset dataset, int firstEpoch) {
         ProgressBarConsumer consumer = terminal ? new ConsoleProgressBarConsumer(out)
                 : new DelegatingProgressBarConsumer(out::println, LOG_LINE_LENGTH);
         bar = new ProgressBarBuilder()
                 .setTaskName(run.runId())
                 .setInitialMax(run.training().epochs())
+                .startsFrom(firstEpoch - 1, java.time.Duration.ZERO) // a resumed run: rate and ETA of this process's epochs
                 .setUnit(" epochs", 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(terminal ? TERMINAL_INTERVAL_MILLIS : LOG_INTERVAL_MILLIS)

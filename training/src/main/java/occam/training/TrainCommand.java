@@ -1,10 +1,14 @@
 package occam.training;
 
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import occam.schemas.Archive;
+import java.util.function.Function;
+import occam.schemas.ModelSpec;
+import occam.schemas.RunIds;
 import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
@@ -22,9 +26,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "Train the paper's transformer on a modular-arithmetic task and write the run (runs, examples, metrics,"
-                    + " checkpoints at epochs floor(1.3^n) and the last) to an archive root as Parquet.",
-            "Defaults follow the task and the regime (docs/method.md); every value can be overridden."
+            "Train the paper's transformer on a modular-arithmetic task and write the run (runs, examples, metrics"
+                    + " at every evaluation, checkpoints and their training state at epochs floor(1.3^n) and the last)"
+                    + " to an archive root as Parquet.",
+            "Defaults follow the task and the regime (docs/method.md); every value can be overridden.",
+            "The same command again continues an interrupted run from its last checkpoint, with the same result as"
+                    + " an uninterrupted run; a complete run is not trained again; other hyper-parameters for an"
+                    + " existing run id are refused."
         },
         footer = {"", "Example: train --task add --regime ours --epochs 1500 --seed 0 --out archive"})
 public final class TrainCommand implements Callable<Integer> {
@@ -92,8 +100,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "PyTorch intra-op threads (default: half the cores, at least 1; the spectral penalty runs on a thread of its own).")
     int threads;
 
-    @Option(names = "--eval-every", defaultValue = "10", paramLabel = "N", description = "Evaluate both splits every N epochs for progress (default: ${DEFAULT-VALUE}); metrics are always recorded at checkpoints.")
+    @Option(names = "--eval-every", defaultValue = "10", paramLabel = "N", description = "Evaluate both splits every N epochs, each a metrics row (default: ${DEFAULT-VALUE}); checkpoint epochs are always evaluated.")
     int evalEvery;
+
+    @Option(names = "--position-table", defaultValue = "vocabulary", paramLabel = "TABLE", description = "vocabulary (a position-embedding row per vocabulary token, as the authors' released model) or sequence (a row per input position) (default: ${DEFAULT-VALUE}).")
+    String positionTable;
 
     @Option(names = "--quiet", description = "No progress bar and no summary.")
     boolean quiet;
@@ -101,45 +112,98 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingConfig config = config();
+        RunPlan plan = plan(config);
+        PrintWriter out = spec.commandLine().getOut();
+        if (plan.kind() != RunPlan.Kind.NEW) {
+            out.println(plan.describe(config));
+            out.flush();
+            if (plan.kind() == RunPlan.Kind.COMPLETE) {
+                return 0;
+            }
+        }
         TrainingResult result = quiet ? Trainer.run(config) : Trainer.run(config, ProgressReporter.toStandardError());
         if (!quiet) {
             var last = result.last();
             var t = result.timings();
-            spec.commandLine().getOut().printf(Locale.ROOT,
-                    "%s: %d epochs, %d updates; train %.4f/%.1f%%, test %.4f/%.1f%%; written to %s%n"
+            int epochs = config.epochs() - result.firstEpoch() + 1;
+            out.printf(Locale.ROOT,
+                    "%s: %d epochs%s, %d updates; train %.4f/%.1f%%, test %.4f/%.1f%%; written to %s%n"
                             + "time %.1f s: updates %.1f s (%.1f ms/epoch; spectral penalty %.1f s on the training thread,"
                             + " decompositions %.1f s beside it), evaluation %.1f s, checkpoints %.1f s%n",
-                    config.runId(), config.epochs(), result.updateSteps(), last.trainLoss(), 100 * last.trainAccuracy(),
+                    config.runId(), epochs, result.resumed() ? " (epochs " + result.firstEpoch() + "-" + config.epochs()
+                            + ", resumed)" : "", result.updateSteps(), last.trainLoss(), 100 * last.trainAccuracy(),
                     last.testLoss(), 100 * last.testAccuracy(), config.out(), t.total(), t.train(),
-                    1000 * t.train() / config.epochs(), t.penalty(), t.decomposition(), t.evaluation(), t.record());
+                    1000 * t.train() / epochs, t.penalty(), t.decomposition(), t.evaluation(), t.record());
         }
         return 0;
     }
 
-    /** The validated configuration; any bad value is a usage error (exit status 2). */
+    /**
+     * The validated configuration. Every flag is checked here, before any work, and a bad one is a usage error
+     * naming the flag and the value (exit status 2).
+     */
     TrainingConfig config() {
+        CommandLine cli = spec.commandLine();
+        Task t = Task.fromId(UsageErrors.oneOf(cli, "--task", task, ids(Task.values(), Task::id)));
+        Regime r = Regime.fromId(UsageErrors.oneOf(cli, "--regime", regime, ids(Regime.values(), Regime::id)));
+        DeviceChoice d = DeviceChoice.valueOf(UsageErrors.oneOf(cli, "--device", device,
+                ids(DeviceChoice.values(), c -> c.name().toLowerCase(Locale.ROOT))).toUpperCase(Locale.ROOT));
+        ModelSpec.PositionTable positions = ModelSpec.PositionTable.valueOf(UsageErrors.oneOf(cli, "--position-table",
+                positionTable, List.of("vocabulary", "sequence")).toUpperCase(Locale.ROOT));
+        check(Dataset.isPrime(p), "--p", p, "a prime number");
+        check(trainFraction == null || (trainFraction > 0 && trainFraction < 1), "--train-fraction", trainFraction,
+                "a number in (0, 1)");
+        check(layers == null || layers >= 1, "--layers", layers, "an integer >= 1");
+        check(epochs >= 1, "--epochs", epochs, "an integer >= 1");
+        check(learningRate > 0 && Double.isFinite(learningRate), "--lr", learningRate, "a number > 0");
+        check(adamBeta1 >= 0 && adamBeta1 < 1, "--adam-beta1", adamBeta1, "a number in [0, 1)");
+        check(adamBeta2 >= 0 && adamBeta2 < 1, "--adam-beta2", adamBeta2, "a number in [0, 1)");
+        check(adamEps > 0 && Double.isFinite(adamEps), "--adam-eps", adamEps, "a number > 0");
+        check(weightDecay == null || (weightDecay >= 0 && Double.isFinite(weightDecay)), "--weight-decay", weightDecay,
+                "a number >= 0");
+        check(spectralBeta == null || (spectralBeta >= 0 && Double.isFinite(spectralBeta)), "--spectral-beta",
+                spectralBeta, "a number >= 0");
+        check(noiseStd == null || (noiseStd >= 0 && Double.isFinite(noiseStd)), "--noise-std", noiseStd, "a number >= 0");
+        check(batchSize >= 0, "--batch-size", batchSize, "an integer >= 1, or 0 for min(512, n_train/2)");
+        check(threads >= 0, "--threads", threads, "an integer >= 1, or 0 for half the cores");
+        check(evalEvery >= 1, "--eval-every", evalEvery, "an integer >= 1");
+        check(runId == null || RunIds.isValid(runId), "--run-id", runId, "letters, digits, '.', '_' or '-'");
+        UsageErrors.outputDirectory(cli, "--out", out);
+        TrainingConfig c = TrainingConfig.builder(t, r)
+                .p(p).trainFraction(trainFraction).layers(layers).epochs(epochs).seed(seed)
+                .learningRate(learningRate).adamBetas(adamBeta1, adamBeta2).adamEps(adamEps).weightDecay(weightDecay)
+                .spectralBeta(spectralBeta).noiseStd(noiseStd).batchSize(batchSize).device(d)
+                .threads(threads).evalEvery(evalEvery).runId(runId).out(out).positionTable(positions)
+                .build();
+        int rows = t.rows(c.p());
+        int nTrain = (int) Math.floor(c.trainFraction() * rows);
+        check(nTrain >= 2 && nTrain < rows, "--train-fraction", c.trainFraction(), "a share of the " + rows
+                + " equations of " + t.id() + " mod " + c.p() + " that leaves at least 2 for training and 1 for testing");
+        return c;
+    }
+
+    /** What the configuration means for its archive; other hyper-parameters for an existing run are bad usage. */
+    private RunPlan plan(TrainingConfig config) {
         try {
-            Task t = Task.fromId(task);
-            TrainingConfig c = TrainingConfig.builder(t, Regime.fromId(regime))
-                    .p(p).trainFraction(trainFraction).layers(layers).epochs(epochs).seed(seed)
-                    .learningRate(learningRate).adamBetas(adamBeta1, adamBeta2).adamEps(adamEps).weightDecay(weightDecay).spectralBeta(spectralBeta).noiseStd(noiseStd)
-                    .batchSize(batchSize).device(DeviceChoice.valueOf(device.toUpperCase(Locale.ROOT)))
-                    .threads(threads).evalEvery(evalEvery).runId(runId).out(out)
-                    .build();
-            Dataset.generate(t, c.p(), c.trainFraction(), 0); // rejects a non-prime p or a split with no test set
-            if (Files.exists(new Archive(out).runFile(c.runId()))) {
-                throw new IllegalArgumentException("run '" + c.runId() + "' already exists in " + out
-                        + " (archive files are never rewritten): choose another --run-id or --out");
-            }
-            return c;
+            return RunPlan.of(config);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
+    private void check(boolean ok, String flag, Object value, String expected) {
+        if (!ok) {
+            throw UsageErrors.invalid(spec.commandLine(), flag, value, expected);
+        }
+    }
+
+    private static <T> List<String> ids(T[] values, Function<T, String> id) {
+        return Arrays.stream(values).map(id).toList();
+    }
+
     /** The {@code train} command line: a failure while training prints its cause and exits with status 1. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new TrainCommand());
+        CommandLine cli = UsageErrors.install(new CommandLine(new TrainCommand()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("train failed: " + e);
             return CommandLine.ExitCode.SOFTWARE;

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
@@ -23,12 +24,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
+import occam.schemas.Archive;
 import occam.schemas.Checkpoint;
 import occam.schemas.EpochMetrics;
 import occam.schemas.ModelSpec;
 import occam.schemas.RunInfo;
 import occam.schemas.Tensor;
 import occam.schemas.TrainingSettings;
+import occam.schemas.TrainingState;
 import occam.training.model.Initializer;
 import occam.training.model.Transformer;
 import occam.training.model.Weights;
@@ -47,7 +50,9 @@ import occam.training.task.Dataset;
  * weights, forward, loss, backward; the spectral penalty's gradient added to the 2-D weights' gradients; AdamW.
  *
  * <p>Randomness comes from the run's seed through four independent streams (split, initialization, minibatch order,
- * weight noise), so the same seed and settings on the CPU give the same checkpoints.
+ * weight noise), so the same seed and settings on the CPU give the same checkpoints. Each checkpoint's
+ * {@code training_state} holds the rest (AdamW's moments and count, the batch order's generator), so a run resumed
+ * from a checkpoint gives the same checkpoints and metrics as one that never stopped.
  */
 public final class Trainer {
 
@@ -62,17 +67,49 @@ public final class Trainer {
         this.listeners = listeners;
     }
 
-    /** Trains one run; writes it to {@code config.out()} when set, and reports to {@code extra} listeners. */
+    /**
+     * Trains one run; writes it to {@code config.out()} when set, and reports to {@code extra} listeners. When the
+     * run is already in that archive (same hyper-parameters, else an {@link IllegalArgumentException} names them),
+     * an unfinished run continues from its last checkpoint and ends exactly as an uninterrupted run would; a
+     * complete one is not trained again (its result is read from the archive, {@link TrainingResult#trained()} false).
+     */
     public static TrainingResult run(TrainingConfig config, TrainingListener... extra) {
+        RunPlan plan = RunPlan.of(config);
+        if (plan.kind() == RunPlan.Kind.COMPLETE) {
+            return recorded(config, plan);
+        }
         List<TrainingListener> listeners = new ArrayList<>();
         if (config.out() != null) {
             listeners.add(new ArchiveRecorder(config.out()));
         }
         listeners.addAll(Arrays.asList(extra));
-        return new Trainer(config, listeners).train();
+        return new Trainer(config, listeners).train(plan);
     }
 
-    private TrainingResult train() {
+    /** The four independent streams a run's seed gives: split, initialization, batch order, weight noise. */
+    record Seeds(long split, long init, long batchOrder, long noise) {
+        static Seeds of(long seed) {
+            SplittableRandom seeds = new SplittableRandom(seed);
+            return new Seeds(seeds.nextLong(), seeds.nextLong(), seeds.nextLong(), seeds.nextLong());
+        }
+    }
+
+    /** The {@code runs} row a new run of {@code config} records (device and time as of now). */
+    static RunInfo runInfo(TrainingConfig config) {
+        Dataset data = Dataset.generate(config.task(), config.p(), config.trainFraction(), Seeds.of(config.seed()).split());
+        return runInfo(config, data, config.device().toString());
+    }
+
+    private static RunInfo runInfo(TrainingConfig config, Dataset data, String device) {
+        return new RunInfo(config.runId(), config.task().id(), config.p(), config.trainFraction(),
+                data.nTrain(), data.nTest(), config.seed(), config.regime().id(), config.modelSpec(),
+                new TrainingSettings(config.epochs(), config.batchSizeFor(data.nTrain()), config.learningRate(),
+                        config.adamBeta1(), config.adamBeta2(), config.adamEps(), config.weightDecay(),
+                        config.spectralBeta(), config.noiseStd(), config.evalEvery()),
+                device, codeVersion(), Instant.now());
+    }
+
+    private TrainingResult train(RunPlan plan) {
         long started = System.nanoTime();
         NativeMemory.retainFreedMemory();
         Engine engine = Engine.getInstance();
@@ -81,29 +118,53 @@ public final class Trainer {
         }
         Device device = config.device().resolve(engine);
 
-        SplittableRandom seeds = new SplittableRandom(config.seed());
-        long splitSeed = seeds.nextLong();
-        long initSeed = seeds.nextLong();
-        long shuffleSeed = seeds.nextLong();
-        long noiseSeed = seeds.nextLong();
-
-        Dataset data = Dataset.generate(config.task(), config.p(), config.trainFraction(), splitSeed);
-        ModelSpec spec = ModelSpec.paper(config.p(), config.layers());
+        Seeds seeds = Seeds.of(config.seed());
+        Dataset data = Dataset.generate(config.task(), config.p(), config.trainFraction(), seeds.split());
+        ModelSpec spec = config.modelSpec();
         int batchSize = config.batchSizeFor(data.nTrain());
-        RunInfo run = new RunInfo(config.runId(), config.task().id(), config.p(), config.trainFraction(),
-                data.nTrain(), data.nTest(), config.seed(), config.regime().id(), spec,
-                new TrainingSettings(config.epochs(), batchSize, config.learningRate(), config.adamBeta1(),
-                        config.adamBeta2(), config.adamEps(), config.weightDecay(), config.spectralBeta(),
-                        config.noiseStd()),
-                device.toString(), codeVersion(), Instant.now());
-        for (TrainingListener l : listeners) {
-            l.onStart(run, data);
-        }
-
         Set<Integer> checkpointEpochs = new HashSet<>(CheckpointSchedule.epochs(config.epochs()));
-        int[] trainIds = data.trainIds();
         List<Evaluation> evaluations = new ArrayList<>();
         List<EpochMetrics> checkpoints = new ArrayList<>();
+
+        RunInfo run;
+        Map<String, Tensor> initial;
+        TrainingState resumed = null;
+        if (plan.kind() == RunPlan.Kind.RESUME) {
+            Archive archive = new Archive(config.out());
+            run = plan.progress().run();
+            requireSameSplit(archive, data);
+            int step = plan.progress().resumeStep();
+            if (step > 0) {
+                Checkpoint c = archive.readCheckpoint(config.runId(), step);
+                resumed = archive.readTrainingState(config.runId(), step);
+                if (resumed.updateStep() != c.updateStep() || resumed.noiseSeed() != seeds.noise()) {
+                    throw new IllegalStateException("run " + config.runId() + ": the training state at epoch " + step
+                            + " does not belong to its checkpoint (update " + resumed.updateStep() + " vs "
+                            + c.updateStep() + ") or to its seed");
+                }
+                initial = c.tensors();
+            } else {
+                initial = Initializer.initialize(spec, seeds.init());
+            }
+            for (EpochMetrics m : archive.readMetrics(config.runId())) {
+                if (m.epoch() <= step) {
+                    evaluations.add(new Evaluation(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy()));
+                    if (checkpointEpochs.contains(m.epoch())) {
+                        checkpoints.add(m);
+                    }
+                }
+            }
+        } else {
+            run = runInfo(config, data, device.toString());
+            initial = Initializer.initialize(spec, seeds.init());
+        }
+        int firstEpoch = plan.startEpoch();
+        double elapsedBefore = resumed != null ? resumed.elapsedSeconds() : 0;
+        for (TrainingListener l : listeners) {
+            l.onStart(run, data, firstEpoch);
+        }
+
+        int[] trainIds = data.trainIds();
         long trainNanos = 0;
         long penaltyNanos = 0;
         long decompositionNanos = 0;
@@ -116,24 +177,34 @@ public final class Trainer {
         try (NDManager manager = NDManager.newBaseManager(device);
                 TorchLinalg linalg = config.spectralBeta() > 0 ? new TorchLinalg(manager) : null;
                 SpectralPenalty penalty = linalg != null ? new SpectralPenalty(config.spectralBeta(), linalg) : null) {
-            // the engine's generator draws only the weight noise; everything else is drawn in Java
-            engine.setRandomSeed((int) (noiseSeed ^ (noiseSeed >>> 32)));
-            Weights weights = Weights.create(spec, Initializer.initialize(spec, initSeed), manager, true);
+            Weights weights = Weights.create(spec, initial, manager, true);
             AdamW optimizer = new AdamW(config.learningRate(), config.adamBeta1(), config.adamBeta2(),
                     config.adamEps(), config.weightDecay());
-            WeightNoise noise = new WeightNoise(config.noiseStd());
-            SplittableRandom shuffle = new SplittableRandom(shuffleSeed);
+            BatchOrder order = BatchOrder.seeded(seeds.batchOrder());
+            if (resumed != null) {
+                for (Map.Entry<String, NDArray> e : weights.arrays().entrySet()) {
+                    Tensor m = resumed.firstMoments().get(e.getKey());
+                    Tensor v = resumed.secondMoments().get(e.getKey());
+                    if (m == null || v == null) {
+                        throw new IllegalStateException("run " + config.runId() + ": the training state at epoch "
+                                + resumed.step() + " has no moments for " + e.getKey());
+                    }
+                    optimizer.restore(resumed.updateStep(), e.getKey(), e.getValue(), m.values(), v.values());
+                }
+                order = BatchOrder.restored(resumed.batchOrderState());
+            }
+            WeightNoise noise = new WeightNoise(config.noiseStd(), seeds.noise());
             UpdateStep step = new UpdateStep(data, manager, weights, optimizer, noise, penalty, spec.probabilityClip());
-            Evaluation latest = null;
+            Evaluation latest = evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
 
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                int[] order = permutation(trainIds, shuffle);
+            for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+                int[] permutation = order.permutation(trainIds);
                 double lossSum = 0;
                 int batches = 0;
                 long t0 = System.nanoTime();
                 long c0 = cpu.getCurrentThreadCpuTime();
-                for (int from = 0; from < order.length; from += batchSize) {
-                    int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+                for (int from = 0; from < permutation.length; from += batchSize) {
+                    int[] batch = Arrays.copyOfRange(permutation, from, Math.min(permutation.length, from + batchSize));
                     double loss = step.run(batch);
                     if (!Double.isFinite(loss)) {
                         throw new ArithmeticException("run " + config.runId() + ": loss is " + loss + " at epoch " + epoch
@@ -156,14 +227,25 @@ public final class Trainer {
                     latest = evaluate(epoch, data, weights, manager, spec.probabilityClip());
                     evaluations.add(latest);
                     evalNanos += System.nanoTime() - t1;
-                }
-                if (checkpoint) {
                     long t2 = System.nanoTime();
-                    checkpoints.add(checkpoint(latest, optimizer.steps(), weights, spec, seconds(t2 - started)));
+                    Map<String, Tensor> tensors = weights.snapshot();
+                    double elapsed = elapsedBefore + seconds(t2 - started);
+                    EpochMetrics metrics = metrics(latest, optimizer.steps(), tensors, spec, elapsed);
+                    for (TrainingListener l : listeners) {
+                        l.onEvaluation(metrics);
+                    }
+                    if (checkpoint) {
+                        checkpoints.add(metrics);
+                        Checkpoint c = new Checkpoint(config.runId(), epoch, optimizer.steps(), tensors);
+                        TrainingState s = state(epoch, weights, optimizer, order, noise, elapsed);
+                        for (TrainingListener l : listeners) {
+                            l.onCheckpoint(c, s);
+                        }
+                    }
                     recordNanos += System.nanoTime() - t2;
                 }
                 EpochState state = new EpochState(epoch, config.epochs(), optimizer.steps(), lossSum / batches, latest,
-                        seconds(System.nanoTime() - started));
+                        elapsedBefore + seconds(System.nanoTime() - started));
                 for (TrainingListener l : listeners) {
                     l.onEpoch(state);
                 }
@@ -171,7 +253,8 @@ public final class Trainer {
             TrainingResult result = new TrainingResult(run, optimizer.steps(), List.copyOf(evaluations),
                     List.copyOf(checkpoints), new TrainingResult.Timings(seconds(System.nanoTime() - started),
                             seconds(trainNanos), seconds(penaltyNanos), seconds(decompositionNanos), seconds(evalNanos),
-                            seconds(recordNanos), seconds(trainCpuNanos), seconds(decompositionCpuNanos)));
+                            seconds(recordNanos), seconds(trainCpuNanos), seconds(decompositionCpuNanos)),
+                    firstEpoch);
             for (TrainingListener l : listeners) {
                 l.onEnd(result);
             }
@@ -179,15 +262,43 @@ public final class Trainer {
         }
     }
 
-    /** Snapshots every tensor, computes the epoch's metrics and hands both to the listeners. */
-    private EpochMetrics checkpoint(Evaluation e, long updateStep, Weights weights, ModelSpec spec, double elapsed) {
-        Map<String, Tensor> tensors = weights.snapshot();
-        EpochMetrics metrics = metrics(e, updateStep, tensors, spec, elapsed);
-        Checkpoint c = new Checkpoint(config.runId(), e.epoch(), updateStep, tensors);
-        for (TrainingListener l : listeners) {
-            l.onCheckpoint(c, metrics);
+    /** What resuming after {@code epoch} needs: the optimizer's moments and count, the batch order, the noise seed. */
+    private TrainingState state(int epoch, Weights weights, AdamW optimizer, BatchOrder order, WeightNoise noise,
+            double elapsed) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        Map<String, Tensor> v = new LinkedHashMap<>();
+        for (String name : weights.arrays().keySet()) {
+            NDArray[] mv = optimizer.moments().get(name);
+            m.put(name, Weights.toTensor(mv[0]));
+            v.put(name, Weights.toTensor(mv[1]));
         }
-        return metrics;
+        return new TrainingState(config.runId(), epoch, optimizer.steps(), order.state(), noise.seed(), elapsed, m, v);
+    }
+
+    /** A resumed run must draw the split it recorded: the same seed and code give the same one. */
+    private void requireSameSplit(Archive archive, Dataset data) {
+        if (Files.exists(archive.examplesFile(config.runId()))
+                && !archive.readExamples(config.runId()).equals(data.examples())) {
+            throw new IllegalStateException("run " + config.runId() + " in " + config.out()
+                    + ": its recorded split differs from the one its seed gives now; it cannot be resumed");
+        }
+    }
+
+    /** The result of a complete run, from its metrics in the archive (no time spent). */
+    private static TrainingResult recorded(TrainingConfig config, RunPlan plan) {
+        Set<Integer> checkpointEpochs = new HashSet<>(CheckpointSchedule.epochs(config.epochs()));
+        List<Evaluation> evaluations = new ArrayList<>();
+        List<EpochMetrics> checkpoints = new ArrayList<>();
+        long updates = 0;
+        for (EpochMetrics m : new Archive(config.out()).readMetrics(config.runId())) {
+            evaluations.add(new Evaluation(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy()));
+            if (checkpointEpochs.contains(m.epoch())) {
+                checkpoints.add(m);
+            }
+            updates = Math.max(updates, m.updateStep());
+        }
+        return new TrainingResult(plan.progress().run(), updates, List.copyOf(evaluations), List.copyOf(checkpoints),
+                new TrainingResult.Timings(0, 0, 0, 0, 0, 0, 0, 0), plan.startEpoch());
     }
 
     /** Loss and accuracy of the clean weights on both whole splits. */
@@ -236,18 +347,6 @@ public final class Trainer {
         int n = entropy.size();
         return new EpochMetrics(e.epoch(), updateStep, e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(),
                 Math.sqrt(squares), entropySum / n, rankSum / n, entropy, rank, elapsed);
-    }
-
-    /** A Fisher-Yates shuffle of {@code ids}. */
-    static int[] permutation(int[] ids, SplittableRandom random) {
-        int[] out = ids.clone();
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
-        }
-        return out;
     }
 
     /**

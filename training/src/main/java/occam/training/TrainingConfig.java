@@ -1,6 +1,8 @@
 package occam.training;
 
 import java.nio.file.Path;
+import occam.schemas.ModelSpec;
+import occam.schemas.ModelSpec.PositionTable;
 import occam.schemas.RunIds;
 import occam.training.task.Task;
 
@@ -10,8 +12,9 @@ import occam.training.task.Task;
  *
  * @param batchSize examples per update; 0 means min(512, n_train / 2), the authors' rule
  * @param threads PyTorch intra-op threads; 0 means half the cores, at least 1 (see {@link Trainer})
- * @param evalEvery evaluate the whole train and test splits every this many epochs, for progress; metrics are
- *     recorded at the checkpoint epochs regardless
+ * @param evalEvery evaluate the whole train and test splits every this many epochs; each evaluation, and each
+ *     checkpoint epoch's, is a metrics row
+ * @param positionTable the model's position table: VOCABULARY (the released model's, the default) or SEQUENCE
  * @param out archive root to write runs, examples, metrics and checkpoints to; null writes nothing
  */
 public record TrainingConfig(
@@ -34,7 +37,8 @@ public record TrainingConfig(
         int threads,
         int evalEvery,
         String runId,
-        Path out) {
+        Path out,
+        PositionTable positionTable) {
 
     /** The paper's modulus. */
     public static final int DEFAULT_P = 113;
@@ -44,8 +48,8 @@ public record TrainingConfig(
     public static final int MAX_BATCH = 512;
 
     public TrainingConfig {
-        if (task == null || regime == null || device == null) {
-            throw new IllegalArgumentException("task, regime and device are required");
+        if (task == null || regime == null || device == null || positionTable == null) {
+            throw new IllegalArgumentException("task, regime, device and position table are required");
         }
         require(p >= 2, "p(" + p + ") < 2");
         require(trainFraction > 0 && trainFraction < 1, "trainFraction(" + trainFraction + ") outside (0, 1)");
@@ -62,6 +66,11 @@ public record TrainingConfig(
         require(threads >= 0, "threads(" + threads + ") < 0");
         require(evalEvery >= 1, "evalEvery(" + evalEvery + ") < 1");
         RunIds.require(runId);
+    }
+
+    /** The model this configuration trains. */
+    public ModelSpec modelSpec() {
+        return ModelSpec.paper(p, layers, positionTable);
     }
 
     /** The minibatch size for {@code nTrain} training examples. */
@@ -96,6 +105,7 @@ public record TrainingConfig(
         private int evalEvery = 10;
         private String runId;
         private Path out;
+        private PositionTable positionTable = PositionTable.VOCABULARY;
 
         private Builder(Task task, Regime regime) {
             this.task = task;
@@ -119,6 +129,7 @@ public record TrainingConfig(
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder runId(String v) { runId = v; return this; }
         public Builder out(Path v) { out = v; return this; }
+        public Builder positionTable(PositionTable v) { positionTable = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(task, regime, p,
@@ -130,7 +141,7 @@ public record TrainingConfig(
                     noiseStd != null ? noiseStd : regime.noiseStd(task),
                     batchSize, device, threads, evalEvery,
                     runId != null ? runId : defaultRunId(task, regime, seed),
-                    out);
+                    out, positionTable);
         }
     }
 

@@ -10,10 +10,22 @@ import occam.schemas.RunInfo;
  *
  * @param evaluations every evaluation (each {@code evalEvery} epochs and each checkpoint epoch), by epoch
  * @param checkpoints the metrics of each checkpoint, by epoch
- * @param timings where the wall time went
+ * @param timings where the wall time went (this process's)
+ * @param firstEpoch the first epoch this process trained: 1 for a new run, the epoch after the checkpoint a resumed
+ *     run continued from, {@code epochs + 1} when the run was complete already and nothing was trained
  */
-public record TrainingResult(
-        RunInfo run, long updateSteps, List<Evaluation> evaluations, List<EpochMetrics> checkpoints, Timings timings) {
+public record TrainingResult(RunInfo run, long updateSteps, List<Evaluation> evaluations, List<EpochMetrics> checkpoints,
+        Timings timings, int firstEpoch) {
+
+    /** Whether this process trained any epoch. */
+    public boolean trained() {
+        return firstEpoch <= run.training().epochs();
+    }
+
+    /** Whether it continued an interrupted run. */
+    public boolean resumed() {
+        return firstEpoch > 1 && trained();
+    }
 
     /**
      * Wall times in seconds. {@code train} is every update (forward, backward, noise, penalty and optimizer);

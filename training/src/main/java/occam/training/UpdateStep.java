@@ -48,7 +48,7 @@ final class UpdateStep {
             NDArray labels = step.create(data.labels(ids)); // (B)
             SpectralPenalty.Pending pending = null;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                Weights at = noise.perturb(weights, step);
+                Weights at = noise.perturb(weights, step, optimizer.steps() + 1);
                 if (penalty != null) {
                     pending = penalty.start(at, step); // decomposes on its own thread meanwhile
                 }

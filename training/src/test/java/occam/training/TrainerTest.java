@@ -33,14 +33,15 @@ class TrainerTest {
 
     @Test
     void checkpointsFollowTheScheduleWithEveryTensorAndMetrics() {
-        TrainingResult result = Trainer.run(tinyAdd(Regime.OURS).runId("ours").build());
+        TrainingResult result = Trainer.run(tinyAdd(Regime.OURS).evalEvery(5).runId("ours").build());
         Archive archive = new Archive(root);
         List<Integer> schedule = List.of(1, 2, 3, 4, 6, 8, 10, 12);
         assertEquals(schedule, archive.checkpointSteps("ours"));
         assertEquals(24, result.updateSteps());
 
         RunInfo run = archive.readRun("ours");
-        assertEquals(ModelSpec.paper(11, 1), run.model());
+        assertEquals(ModelSpec.paper(11, 1, ModelSpec.PositionTable.VOCABULARY), run.model());
+        assertEquals(5, run.training().evalEvery());
         assertEquals("add", run.task());
         assertEquals("ours", run.regime());
         assertEquals(24, run.nTrain());
@@ -69,8 +70,12 @@ class TrainerTest {
             }
         }
 
+        // dense metrics: a row for every evaluation, every 5 epochs and at each checkpoint
+        List<Integer> evaluated = List.of(1, 2, 3, 4, 5, 6, 8, 10, 12);
         List<EpochMetrics> metrics = archive.readMetrics("ours");
-        assertEquals(schedule, metrics.stream().map(EpochMetrics::epoch).toList());
+        assertEquals(evaluated, metrics.stream().map(EpochMetrics::epoch).toList());
+        assertEquals(10, metrics.get(4).updateStep());
+        assertEquals(schedule, archive.trainingStateSteps("ours"));
         EpochMetrics last = metrics.get(metrics.size() - 1);
         assertEquals(24, last.updateStep());
         assertEquals(spec.matrices().size(), last.spectralEntropy().size());
@@ -79,8 +84,7 @@ class TrainerTest {
         assertEquals(Math.exp(last.spectralEntropy().get("output.weight")), last.effectiveRank().get("output.weight"), 1e-9);
         assertTrue(last.weightNorm() > 0);
         assertTrue(last.trainAccuracy() >= 0 && last.trainAccuracy() <= 1);
-        // the evaluations: every 4 epochs and at each checkpoint, in order
-        assertEquals(List.of(1, 2, 3, 4, 6, 8, 10, 12), result.evaluations().stream().map(Evaluation::epoch).toList());
+        assertEquals(evaluated, result.evaluations().stream().map(Evaluation::epoch).toList());
         assertEquals(last.testLoss(), result.last().testLoss());
     }
 

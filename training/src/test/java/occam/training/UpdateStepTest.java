@@ -43,10 +43,9 @@ class UpdateStepTest {
             NDArray labels = m.create(data.labels(ids));
 
             // the gradient at the noisy point, with the noise the step will draw
-            Engine.getInstance().setRandomSeed(NOISE_SEED);
             Map<String, Tensor> noisy;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Weights at = new WeightNoise(std).perturb(weights, m);
+                Weights at = new WeightNoise(std, NOISE_SEED).perturb(weights, m, 1);
                 noisy = at.snapshot();
                 gc.backward(Transformer.loss(Transformer.logits(at, tokens), labels, spec.probabilityClip()));
             }
@@ -57,8 +56,7 @@ class UpdateStepTest {
             }
             Map<String, float[]> cleanGrad = takeGradients(weights);
 
-            Engine.getInstance().setRandomSeed(NOISE_SEED);
-            new UpdateStep(data, m, weights, new AdamW(lr, 0.9, 0.98, 1e-8, wd), new WeightNoise(std), null,
+            new UpdateStep(data, m, weights, new AdamW(lr, 0.9, 0.98, 1e-8, wd), new WeightNoise(std, NOISE_SEED), null,
                     spec.probabilityClip()).run(ids);
             Map<String, Tensor> after = weights.snapshot();
 

@@ -34,7 +34,7 @@ final class Attention {
      */
     static Projections projectEmbedded(Weights w, String prefix, NDArray tokens, boolean lastOnly) {
         NDArray lastTokens = lastOnly ? tokens.get(":, -1:") : tokens; // (B, Tq)
-        NDArray positions = w.get("embed.position"); // (T, d)
+        NDArray positions = w.positions(); // (T, d)
         NDArray lastPositions = lastOnly ? positions.get("-1:, :") : positions; // (Tq, d)
         String p = prefix + "attn.";
         return new Projections(

@@ -20,7 +20,7 @@ public final class Transformer {
     public static NDArray logits(Weights w, NDArray tokens) {
         int layers = w.spec().numLayers();
         NDArray x = Embedding.embedding(tokens, w.get("embed.token"), SparseFormat.DENSE).singletonOrThrow() // (B, T, d)
-                .add(w.get("embed.position"));
+                .add(w.positions());
         for (int layer = 0; layer < layers; layer++) {
             boolean lastOnly = layer == layers - 1;
             String prefix = "layers." + layer + ".";

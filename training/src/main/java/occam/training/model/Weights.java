@@ -73,6 +73,15 @@ public final class Weights {
         return a;
     }
 
+    /**
+     * The rows of {@code embed.position} the model reads, one per input position: the whole table, or its first
+     * {@code seqLen} rows when it has one per vocabulary token (the released model's table; the rest is never read).
+     */
+    public NDArray positions() {
+        NDArray table = get("embed.position");
+        return spec.positionRows() == spec.seqLen() ? table : table.get("0:" + spec.seqLen() + ", :");
+    }
+
     /** Name to array, in canonical order. */
     public Map<String, NDArray> arrays() {
         return arrays;
@@ -87,12 +96,16 @@ public final class Weights {
     public Map<String, Tensor> snapshot() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            NDArray a = e.getValue();
-            float[] values = a.getDataType() == DataType.FLOAT32 ? a.toFloatArray()
-                    : a.toType(DataType.FLOAT32, false).toFloatArray();
-            out.put(e.getKey(), new Tensor(toIntShape(a.getShape()), values));
+            out.put(e.getKey(), toTensor(e.getValue()));
         }
         return out;
+    }
+
+    /** An array's values, copied to the host as float32. */
+    public static Tensor toTensor(NDArray a) {
+        float[] values = a.getDataType() == DataType.FLOAT32 ? a.toFloatArray()
+                : a.toType(DataType.FLOAT32, false).toFloatArray();
+        return new Tensor(toIntShape(a.getShape()), values);
     }
 
     static Shape toShape(int[] shape) {

@@ -2,6 +2,7 @@ package occam.training.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,6 +56,33 @@ public final class AdamW {
     /** Updates done (the bias corrections' t). */
     public long steps() {
         return step;
+    }
+
+    /** Each parameter's moment buffers {m, v}, by name (empty before the first update). */
+    public Map<String, NDArray[]> moments() {
+        return Collections.unmodifiableMap(moments);
+    }
+
+    /**
+     * Continues from a saved state: {@code steps} updates done, and {@code name}'s moments. Call once per parameter
+     * with the same {@code steps}; the buffers are created on the weight's manager, like the ones {@link #update}
+     * creates.
+     */
+    public void restore(long steps, String name, NDArray weight, float[] m, float[] v) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps(" + steps + ") < 1: nothing to restore");
+        }
+        if (step != 0 && step != steps) {
+            throw new IllegalStateException("restoring update " + steps + " into an optimizer at update " + step);
+        }
+        long n = weight.getShape().size();
+        if (m.length != n || v.length != n) {
+            throw new IllegalArgumentException(name + ": moments of " + m.length + " and " + v.length
+                    + " values for a weight of " + n);
+        }
+        step = steps;
+        moments.put(name, new NDArray[] {
+            weight.getManager().create(m, weight.getShape()), weight.getManager().create(v, weight.getShape())});
     }
 
     /**

@@ -142,7 +142,7 @@ public final class Dataset {
         return out;
     }
 
-    static boolean isPrime(int n) {
+    public static boolean isPrime(int n) {
         if (n < 2) {
             return false;
         }

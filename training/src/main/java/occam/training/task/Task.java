@@ -47,6 +47,11 @@ public enum Task {
         return layers == 1 ? 1e-2 : 1e-3;
     }
 
+    /** Equations in the table modulo {@code p}. */
+    public int rows(int p) {
+        return accepts(0) ? p * p : p * (p - 1);
+    }
+
     /** Division is undefined for b = 0, so its table skips that column. */
     public boolean accepts(int b) {
         return this != DIV || b != 0;

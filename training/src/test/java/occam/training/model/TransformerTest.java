@@ -14,7 +14,7 @@ import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TransformerTest {
 
@@ -37,10 +37,12 @@ class TransformerTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0} layer(s)")
-    @ValueSource(ints = {1, 2})
-    void logitsAndLossesEqualTheDirectComputation(int layers) {
-        ModelSpec spec = tiny(layers);
+    /** 4 position rows (one per input position) or 7 (one per vocabulary token: the released model's table). */
+    @ParameterizedTest(name = "{0} layer(s), {1} position rows")
+    @CsvSource({"1, 4", "2, 4", "1, 7", "2, 7"})
+    void logitsAndLossesEqualTheDirectComputation(int layers, int positionRows) {
+        ModelSpec spec = new ModelSpec(ModelSpec.ARCHITECTURE, 7, 4, 8, 2, 16, layers, ModelSpec.GELU_TANH, 1e-6, 1e-9,
+                positionRows);
         Map<String, Tensor> values = randomWeights(spec, 7 + layers);
         ReferenceForward reference = new ReferenceForward(spec, values);
         // the task's sequences [a, op, b, =] and two arbitrary ones (the forward pass must not assume the layout)

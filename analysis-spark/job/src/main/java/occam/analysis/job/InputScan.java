@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -80,9 +82,14 @@ final class InputScan {
         if (files.isEmpty()) {
             return runs;
         }
-        List<Row> rows = spark.read().parquet(files.values().toArray(String[]::new))
+        // mergeSchema: runs files written before position_rows existed lack the column (read as seq_len)
+        Dataset<Row> runsRows = spark.read().option("mergeSchema", "true").parquet(files.values().toArray(String[]::new));
+        String positionRows = Arrays.asList(runsRows.columns()).contains("position_rows")
+                ? "coalesce(position_rows, seq_len) AS position_rows" : "seq_len AS position_rows";
+        List<Row> rows = runsRows
                 .selectExpr("run_id", "architecture", "vocab_size", "seq_len", "d_model", "num_heads", "d_mlp",
-                        "num_layers", "activation", "layer_norm_eps", "probability_clip", "n_train", "input_file_name() AS file", "p")
+                        "num_layers", "activation", "layer_norm_eps", "probability_clip", "n_train", "input_file_name() AS file", "p",
+                        positionRows)
                 .collectAsList();
         for (Row r : rows) {
             String runId = r.getString(0);
@@ -90,7 +97,7 @@ final class InputScan {
             String error = null;
             try {
                 spec = new ModelSpec(r.getString(1), r.getInt(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6),
-                        r.getInt(7), r.getString(8), r.getDouble(9), r.getDouble(10));
+                        r.getInt(7), r.getString(8), r.getDouble(9), r.getDouble(10), r.getInt(14));
             } catch (IllegalArgumentException | NullPointerException e) {
                 error = "unknown model spec: " + e.getMessage();
             }
