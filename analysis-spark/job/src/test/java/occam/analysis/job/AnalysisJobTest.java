@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalysisJobTest {
 
     static final String RUN = "add-none-s0";
-    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withGrid(3, 3).withRefinementSteps(1);
+    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withSearch(3, 3, 1, 1);
 
     @TempDir
     static Path dir;
