@@ -1,6 +1,7 @@
 package occam.analysis.engine.search;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +68,19 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         final String phase;
         final Double epsilon;
         final double tau;
+        /** The epsilons whose boundary this configuration is bisected for: all for the grid's, one for a refinement's. */
+        final List<Double> served;
         final TreeMap<Integer, Node> measured = new TreeMap<>();
         /** Nodes in the order measured, not yet numbered. */
         final List<Node> pending = new ArrayList<>();
+        /** Where a refinement's model expects the boundary (a position), or -1: the first bisection starts there. */
+        int hint = -1;
 
         Configuration(String phase, Double epsilon, double tau) {
             this.phase = phase;
             this.epsilon = epsilon;
             this.tau = tau;
+            this.served = epsilon == null ? plan.epsilons() : List.of(epsilon);
         }
     }
 
@@ -212,7 +218,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             long seed = seedOf.applyAsLong(epsilon) ^ (0x9E3779B97F4A7C15L * (level + 1)) ^ (0xC2B2AE3D27D4EB4FL * (step + 1));
             BayesianOptimizer bo = new BayesianOptimizer(seed, plan.candidates());
             for (Configuration c : configurations.values()) {
-                Node b = boundary(c, epsilon);
+                Node b = c.served.contains(epsilon) ? boundary(c, epsilon) : null;
                 if (b != null) {
                     bo.observe(plan.normalize(c.tau, b.delta), Math.log(Math.max(1, b.bytes)));
                 }
@@ -220,12 +226,14 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             if (bo.observations() == 0) {
                 return; // no valid model to refine around
             }
-            double[] x = bo.suggest(p -> !configurations.containsKey(evaluator.key(plan.tau(p), plan.deltaMin())));
+            double floor = infeasibleBelow(epsilon);
+            double[] x = bo.suggest(p -> plan.tau(p) > floor && !configurations.containsKey(evaluator.key(plan.tau(p), plan.deltaMin())));
             if (x == null) {
                 return;
             }
             double tau = plan.tau(x);
             Configuration c = new Configuration(REFINE, epsilon, tau);
+            c.hint = (int) Math.round(x[1] * SearchPlan.FINE);
             configurations.put(evaluator.key(tau, plan.deltaMin()), c);
             bisect(c, level);
             number(c);
@@ -234,18 +242,58 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     /**
-     * Measures {@code c} at both ends of the Delta range, then halves every epsilon's bracket [largest valid,
-     * next measured] until it is at most the level's width. Touches only {@code c}: configurations bisect
-     * concurrently.
+     * The largest tau of a configuration bisected for {@code epsilon} that fails it even at deltaMin: fewer ranks
+     * keep less of the weights, so smaller taus are not worth a refinement step (the bound as a constraint).
+     */
+    private double infeasibleBelow(double epsilon) {
+        double floor = -1;
+        for (Configuration c : configurations.values()) {
+            if (c.served.contains(epsilon) && !c.measured.firstEntry().getValue().meets(epsilon)) {
+                floor = Math.max(floor, c.tau);
+            }
+        }
+        return floor;
+    }
+
+    /**
+     * Measures {@code c} at deltaMin (a configuration that fails all its epsilons there is done), brackets each
+     * epsilon's boundary (both ends of the range; or, the first time for a refinement, steps doubling outwards
+     * from its hint) and halves every bracket [largest valid, next measured] until it is at most the level's
+     * width. Touches only {@code c}: configurations bisect concurrently.
      */
     private void bisect(Configuration c, int level) {
-        measure(c, 0, level);
-        measure(c, SearchPlan.FINE, level);
         int width = plan.bracket(level);
+        measure(c, 0, level);
+        if (c.hint >= 0) {
+            int h = Math.max(width, Math.min(SearchPlan.FINE - width, c.hint / width * width));
+            c.hint = -1;
+            double epsilon = c.served.get(0);
+            if (c.measured.get(0).meets(epsilon)) {
+                measure(c, h, level);
+                int step = width;
+                if (c.measured.get(h).meets(epsilon)) {
+                    int at = h;
+                    while (at < SearchPlan.FINE && c.measured.get(at).meets(epsilon)) {
+                        at = Math.min(SearchPlan.FINE, at + step);
+                        measure(c, at, level);
+                        step *= 2;
+                    }
+                } else {
+                    int at = h;
+                    while (at > 0 && !c.measured.get(at).meets(epsilon)) {
+                        at = Math.max(0, at - step);
+                        measure(c, at, level);
+                        step *= 2;
+                    }
+                }
+            }
+        } else {
+            measure(c, SearchPlan.FINE, level);
+        }
         boolean changed = true;
         while (changed) {
             changed = false;
-            for (double epsilon : plan.epsilons()) {
+            for (double epsilon : c.served) {
                 Integer valid = largestValid(c, epsilon);
                 if (valid == null || valid == SearchPlan.FINE) {
                     continue;
@@ -275,6 +323,9 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     private void measure(Configuration c, int position, int level) {
+        if (position == SearchPlan.FINE && !c.measured.firstEntry().getValue().meets(Collections.max(c.served))) {
+            return; // the smallest Delta already meets none of its epsilons: nothing to bracket
+        }
         if (c.measured.containsKey(position)) {
             return;
         }
@@ -298,7 +349,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     private void compressBoundaries(List<Configuration> work) {
         List<Node> todo = new ArrayList<>();
         for (Configuration c : work) {
-            for (double epsilon : plan.epsilons()) {
+            for (double epsilon : c.served) {
                 Node b = boundary(c, epsilon);
                 if (b != null && b.bytes == null && !todo.contains(b)) {
                     todo.add(b);
