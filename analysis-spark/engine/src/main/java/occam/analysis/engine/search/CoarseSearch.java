@@ -22,14 +22,16 @@ import java.util.function.DoubleToLongFunction;
  * one loss curve serves every epsilon. The search runs in levels; level l:
  * <ol>
  *   <li><b>grid</b>: the rank configurations of the level's tau grid ({@link SearchPlan#taus}; tau = 1 is
- *       Algorithm 2, phase {@code quantization}). Each configuration is measured at deltaMin and deltaMax, then
- *       for every epsilon its bracket [largest valid Delta, next measured Delta] is halved on the log-Delta axis
- *       until it is at most the level's width. A configuration that fails an epsilon even at deltaMin is
- *       infeasible for it: one loss evaluation.
+ *       Algorithm 2, phase {@code quantization}). Each configuration is measured at deltaMin (one that fails
+ *       every epsilon there is done: one loss evaluation) and deltaMax, then for every epsilon its bracket
+ *       [largest valid Delta, next measured Delta] is halved on the log-Delta axis until it is at most the
+ *       level's width. Configurations of earlier levels (refinements' included) are bisected to the new width.
  *   <li><b>refine</b>: per epsilon, {@code refinementSteps} steps of a {@link BayesianOptimizer} that models
- *       ln(bytes) of the boundary models (the bound is the constraint, so only valid models are observed, at
- *       their (tau, Delta)); the suggested tau becomes a new rank configuration, bisected like the grid's. Seeded
- *       per epsilon and level by the caller.
+ *       ln(bytes) of the boundary models of the configurations bisected for that epsilon, at their (tau, Delta).
+ *       The bound is a constraint, not a penalty: only valid models are observed, and no tau at or below a
+ *       configuration that fails the epsilon even at deltaMin is proposed. The suggested tau becomes a new rank
+ *       configuration, bisected for that epsilon alone, starting at the suggested Delta and stepping outwards
+ *       (doubling) until the boundary is bracketed. Seeded per epsilon (by the caller), level and step.
  *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are compressed: they
  *       are the only ones that can become a best; every other model has no size.
  * </ol>
@@ -37,7 +39,8 @@ import java.util.function.DoubleToLongFunction;
  * bests are never larger. The best after all but the last level is kept as the "half budget" answer.
  *
  * <p>Results do not depend on the thread count: the grid's configurations are bisected concurrently, each
- * on its own, and listed in tau order; refinements run one epsilon after another.
+ * on its own, and listed from tau = 1 down; boundary models are compressed concurrently; refinements run one
+ * epsilon after another. Point indices follow that order.
  */
 public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
 
