@@ -17,12 +17,13 @@ import occam.schemas.Example;
 
 /**
  * Measures how settled the default search's answer is on real checkpoints of an archive, one thread each: for
- * every (checkpoint, epsilon) the best size of the default search (x1), of twice its budget (x2: one more level),
+ * every (checkpoint, epsilon) the best size of the default search (x1, or the flags' search), of twice its budget (x2: one more level),
  * of another search seed (seed 1), and of engine version 1's default search as recorded in
  * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. Prints
  * the table, the targets' verdicts and the thread CPU time of each x1 search.
  *
- * <p>Usage: {@code SearchConvergence --archive ROOT RUN:STEP,STEP... [RUN:STEP...]}; {@code --print-bests}
+ * <p>Usage: {@code SearchConvergence --archive ROOT [--grid-taus N] [--bisection-steps N] [--search-levels N]
+ * [--refine-steps N] RUN:STEP,STEP... [RUN:STEP...]} (the flags replace the default search's); {@code --print-bests}
  * instead prints the default search's bests as TSV (run, step, epsilon, bytes, source): how the v1 file was
  * recorded, with this class compiled against the engine of commit 3b7c170.
  */
@@ -34,10 +35,19 @@ public final class SearchConvergence {
         String archive = null;
         boolean printBests = false;
         List<String> targets = new ArrayList<>();
+        AnalysisSettings d = AnalysisSettings.defaults();
+        int gridTaus = d.gridTaus();
+        int bisectionSteps = d.bisectionSteps();
+        int levels = d.levels();
+        int refinementSteps = d.refinementSteps();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--archive" -> archive = args[++i];
                 case "--print-bests" -> printBests = true;
+                case "--grid-taus" -> gridTaus = Integer.parseInt(args[++i]);
+                case "--bisection-steps" -> bisectionSteps = Integer.parseInt(args[++i]);
+                case "--search-levels" -> levels = Integer.parseInt(args[++i]);
+                case "--refine-steps" -> refinementSteps = Integer.parseInt(args[++i]);
                 default -> targets.add(args[i]);
             }
         }
@@ -45,7 +55,7 @@ public final class SearchConvergence {
             throw new IllegalArgumentException("usage: SearchConvergence --archive ROOT [--print-bests] RUN:STEP,STEP...");
         }
         Archive a = new Archive(Path.of(archive));
-        AnalysisSettings x1 = AnalysisSettings.defaults();
+        AnalysisSettings x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
         AnalysisSettings x2 = x1.withLevels(x1.levels() + 1);
         AnalysisSettings seedB = x1.withSeed(x1.seed() + 1);
         Map<String, Long> v1 = printBests ? Map.of() : v1Bests();
