@@ -46,16 +46,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Training threads (0: the engine's default). Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    // A lighter search than `occam analyze`'s default (8 x 8 grid, 12 steps per epsilon) keeps the demo near
-    // 15 minutes on 2 cores; `occam analyze --force` on the demo archive runs the full one.
-    @Option(names = "--grid-taus", paramLabel = "N", description = "Analysis grid taus. Default: ${DEFAULT-VALUE}.")
-    int gridTaus = 6;
+    // The analysis's own default search: the demo's complexity is the converged estimate `occam analyze` reports.
+    @Option(names = "--grid-taus", paramLabel = "N", description = "Taus of the search's first grid. Default: ${DEFAULT-VALUE}.")
+    int gridTaus = AnalysisSettings.defaults().gridTaus();
 
-    @Option(names = "--grid-deltas", paramLabel = "N", description = "Analysis grid Deltas. Default: ${DEFAULT-VALUE}.")
-    int gridDeltas = 6;
+    @Option(names = "--bisection-steps", paramLabel = "N", description = "Halvings of the log-Delta range. Default: ${DEFAULT-VALUE}.")
+    int bisectionSteps = AnalysisSettings.defaults().bisectionSteps();
 
-    @Option(names = "--refine-steps", paramLabel = "N", description = "Refinement steps per epsilon. Default: ${DEFAULT-VALUE}.")
-    int refineSteps = 3;
+    @Option(names = "--search-levels", paramLabel = "N", description = "Nested levels of the search (its budget). Default: ${DEFAULT-VALUE}.")
+    int levels = AnalysisSettings.defaults().levels();
+
+    @Option(names = "--refine-steps", paramLabel = "N", description = "Refinement steps per epsilon per level. Default: ${DEFAULT-VALUE}.")
+    int refineSteps = AnalysisSettings.defaults().refinementSteps();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master = "local[*]";
@@ -69,8 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path tables = out.resolve("tables");
         Path report = out.resolve("report");
         List<String> analyze = new ArrayList<>(List.of("-i", archive.toString(), "-o", tables.toString(),
-                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--grid-deltas", String.valueOf(gridDeltas),
-                "--refine-steps", String.valueOf(refineSteps)));
+                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--bisection-steps", String.valueOf(bisectionSteps),
+                "--search-levels", String.valueOf(levels), "--refine-steps", String.valueOf(refineSteps)));
         validate();
         for (Regime regime : List.of(Regime.NONE, Regime.WD, Regime.OURS)) {
             String runId = TrainingConfig.defaultRunId(Task.ADD, regime, seed);
@@ -116,10 +118,10 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(line, "--threads " + threads + ": expected 0 (the default) or more");
         }
         try {
-            AnalysisSettings.defaults().withGrid(gridTaus, gridDeltas).withRefinementSteps(refineSteps);
+            AnalysisSettings.defaults().withSearch(gridTaus, bisectionSteps, levels, refineSteps);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(line, "--grid-taus " + gridTaus + ", --grid-deltas " + gridDeltas
-                    + ", --refine-steps " + refineSteps + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(line, "--grid-taus " + gridTaus + ", --bisection-steps " + bisectionSteps
+                    + ", --search-levels " + levels + ", --refine-steps " + refineSteps + ": " + e.getMessage());
         }
     }
 

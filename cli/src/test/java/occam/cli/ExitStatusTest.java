@@ -97,7 +97,7 @@ class ExitStatusTest {
 
     @Test
     void unknownOrMissingCommandIsBadUsage() {
-        badUsage("occam: unknown command 'frobnicate': expected one of train, analyze, report, status, demo, help"
+        badUsage("occam: unknown command 'frobnicate': expected one of train, import, analyze, report, status, demo, sweep, help"
                 + " (see 'occam --help')", "frobnicate");
         badUsage("occam: a command is required: one of train, analyze, report, status, demo, help (see 'occam --help')");
         badUsage("occam: unknown option '--frobnicate' (see 'occam --help')", "--frobnicate");
@@ -165,7 +165,7 @@ class ExitStatusTest {
         Result r = occam("demo", "--out", out.toString(), "--grid-taus", "0");
         assertEquals(2, r.status());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("occam demo: --grid-taus 0, --grid-deltas 6, --refine-steps 3: "), r.err());
+        assertTrue(r.err().startsWith("occam demo: --grid-taus 0, --bisection-steps "), r.err());
         assertTrue(!Files.exists(out), "nothing written");
     }
 

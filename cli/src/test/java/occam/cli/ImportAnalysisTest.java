@@ -51,7 +51,7 @@ class ImportAnalysisTest {
         }
         Path tables = dir.resolve("tables");
         assertEquals(0, Occam.commandLine().execute("analyze", "-i", original.toString(), "-i", imported.toString(),
-                "-o", tables.toString(), "--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]"));
+                "-o", tables.toString(), "--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0", "--master", "local[2]"));
 
         for (String table : List.of("complexity", "baselines")) {
             List<String> expected = rows(tables, table, "original");

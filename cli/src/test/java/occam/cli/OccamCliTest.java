@@ -24,7 +24,7 @@ class OccamCliTest {
     void tinyDemoTrainsAnalysesAndDrawsEveryFigure() throws Exception {
         Path out = dir.resolve("demo");
         int status = Occam.commandLine().execute("demo", "--out", out.toString(), "--p", "11", "--epochs", "6",
-                "--threads", "1", "--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "1", "--master", "local[2]");
+                "--threads", "1", "--grid-taus", "3", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1", "--master", "local[2]");
         assertEquals(0, status);
         assertEquals(List.of("add-none-s0", "add-ours-s0", "add-wd-s0"), new Archive(out.resolve("archive")).runIds());
 
@@ -50,7 +50,7 @@ class OccamCliTest {
 
         // a second demo reuses the runs and finds every checkpoint analysed
         assertEquals(0, Occam.commandLine().execute("demo", "--out", out.toString(), "--p", "11", "--epochs", "6",
-                "--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "1", "--master", "local[2]"));
+                "--grid-taus", "3", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1", "--master", "local[2]"));
     }
 
     @Test
@@ -77,7 +77,7 @@ class OccamCliTest {
     private static int analyze(Path archive, Path out, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("analyze", "-i", archive.toString(), "-o", out.toString()));
         args.addAll(List.of(extra));
-        args.addAll(List.of("--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0", "--master", "local[2]"));
+        args.addAll(List.of("--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0", "--master", "local[2]"));
         return Occam.commandLine().execute(args.toArray(String[]::new));
     }
 }

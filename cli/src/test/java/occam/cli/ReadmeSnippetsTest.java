@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeSnippetsTest {
 
     static final String RUN = "add-ours-s0";
-    static final List<String> SEARCH = List.of("--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "0",
+    static final List<String> SEARCH = List.of("--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0",
             "--master", "local[2]");
 
     @TempDir

@@ -50,7 +50,7 @@ class SparkClusterIT {
     static final String RUN = "add-none-s0";
     static final Set<String> CHECKPOINTS = Set.of(RUN + "@1", RUN + "@2", RUN + "@3", RUN + "@4");
     /** Small search settings keep each run short; the submit command itself is the README's. */
-    static final String SETTINGS = "--grid-taus 3 --grid-deltas 3 --refine-steps 1";
+    static final String SETTINGS = "--grid-taus 3 --bisection-steps 2 --search-levels 1 --refine-steps 1";
     static final Duration JOB_LIMIT = Duration.ofMinutes(6);
     static final String SUMMARY = "4 analysed, 0 quarantined";
 

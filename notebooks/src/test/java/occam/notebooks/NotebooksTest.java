@@ -72,7 +72,7 @@ class NotebooksTest {
         assertTrue(memorized, "neither test run reached train accuracy 0.99, so the notebooks' memorization marker "
                 + "would go unexercised: train the test runs longer or faster");
         int status = new CommandLine(new AnalyzeCommand()).execute("-i", archive.toString(), "-o", tables.toString(),
-                "--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "1", "--epsilons", "4,1,0.25",
+                "--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1", "--epsilons", "4,1,0.25",
                 "--master", "local[2]");
         assertEquals(0, status, "occam analyze on the test archive");
     }

@@ -21,7 +21,7 @@ public enum Table {
     CLAIMS("claims");
 
     /** Written into every row; bumped only for changes old readers cannot read (schemas/README.md). */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private final String tableName;
     private volatile Schema schema;

@@ -72,7 +72,7 @@ class SweepEndToEndTest {
         List<String> grid = List.of("--tasks", "add", "--regimes", "none,ours", "--seeds", "0,1", "--epochs", "6",
                 "--out", out.toString(), "--parallel", "2");
         List<String> analysis = List.of("--master", "local[2]",
-                "--analyze-options=--grid-taus 2 --grid-deltas 2 --refine-steps 1 --epsilons 1,0.5");
+                "--analyze-options=--grid-taus 2 --bisection-steps 2 --search-levels 1 --refine-steps 1 --epsilons 1,0.5");
         List<String> first = new ArrayList<>(grid);
         first.addAll(analysis);
         first.addAll(List.of("--", "--p", "7"));

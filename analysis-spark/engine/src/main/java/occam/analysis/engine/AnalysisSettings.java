@@ -9,23 +9,28 @@ import java.util.stream.Collectors;
 import occam.analysis.engine.codec.PaperCodec;
 import occam.analysis.engine.figures.GeneralizationBound;
 import occam.analysis.engine.search.BayesianOptimizer;
+import occam.analysis.engine.search.CoarseSearch;
 import occam.analysis.engine.search.SearchPlan;
 
 /**
  * Everything that decides an analysis's numbers, hashed into {@code settings_hash}. The thread count is not
- * here: it never changes a result.
+ * here: it never changes a result. The search is described in {@link CoarseSearch}.
  *
  * @param epsilons distortion bounds (nats); the paper's Fig. 2 uses 1, Fig. 3 the whole list
- * @param tauMin smallest tau of the grid and of the refinement box (0.5, a choice: below it every matrix keeps
- *     only a few triplets, which only strongly regularized models survive; the refinement cannot go lower)
- * @param gridTaus grid taus, evenly spaced over [tauMin, 1]; tau = 1 is Algorithm 2's column
+ * @param tauMin smallest tau searched (0: the paper's range [0, 1])
+ * @param gridTaus taus of the first level's grid, evenly spaced over [tauMin, 1]; each further level halves the
+ *     spacing (9: 0, 0.125, ..., 1, then steps of 0.0625; measured on add-ours-s0@1000, a strongly low-rank
+ *     checkpoint, 5 left the best's narrow tau band to the refinement's luck: seeds differed by up to 65 %)
  * @param deltaMin smallest Delta (1e-3, the authors' range; docs/method.md, section 11)
- * @param deltaMax largest Delta (1, the authors' range); weights of trained models are mostly below it, so it quantizes
- *     nearly everything to 0
- * @param gridDeltas grid Deltas, evenly spaced in log over [deltaMin, deltaMax] (8: a factor 2.68 apart)
- * @param refinementSteps Bayesian refinement steps per epsilon, after the grid; 12 (measured on the benchmark model:
- *     against 6 it cut the best size by 5-34 % at five of seven epsilons, for 40 % more models)
- * @param candidates uniform candidates per refinement step (as many again near the best points)
+ * @param deltaMax largest Delta (1, the authors' range); weights of trained models are mostly below it, so it quantizes nearly
+ *     everything to 0
+ * @param bisectionSteps halvings of the log-Delta range at the first level (each level adds one): 6 leaves each
+ *     boundary within a factor (deltaMax/deltaMin)^(1/64) = 1.11 at level 0 and 1.06 at level 1
+ * @param levels the search's budget: a plan with one more level first does everything this one does, then as
+ *     much again (finer tau grid, narrower brackets, more refinement), so its bests are never larger
+ * @param refinementSteps Bayesian refinement steps per epsilon per level, each a new rank configuration
+ * @param candidates random candidates per refinement step (as many again near the best points)
+ * @param seed mixed with (run, step, epsilon) into the refinement's seed; change it to see the search's noise
  * @param boundDelta confidence parameter of the generalization bound (paper: 0.05)
  * @param codec the codec whose size is the complexity; only {@value PaperCodec#NAME} exists
  */
@@ -35,14 +40,16 @@ public record AnalysisSettings(
         int gridTaus,
         double deltaMin,
         double deltaMax,
-        int gridDeltas,
+        int bisectionSteps,
+        int levels,
         int refinementSteps,
         int candidates,
+        long seed,
         double boundDelta,
         String codec) implements java.io.Serializable {
 
     /** Bumped whenever the engine would give different numbers for the same settings, so the hash changes. */
-    public static final int ENGINE_VERSION = 1;
+    public static final int ENGINE_VERSION = 2;
 
     public static final List<Double> DEFAULT_EPSILONS = List.of(4.0, 2.0, 1.0, 0.5, 0.25, 0.125, 0.0625);
 
@@ -66,28 +73,38 @@ public record AnalysisSettings(
             throw new IllegalArgumentException("unknown codec '" + codec + "', expected '" + PaperCodec.NAME + "'");
         }
         // the rest is checked where it is used
-        new SearchPlan(epsilons, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, refinementSteps, candidates);
+        new SearchPlan(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps, candidates, seed);
     }
 
     public static AnalysisSettings defaults() {
-        return new AnalysisSettings(DEFAULT_EPSILONS, 0.5, 8, 1e-3, 1.0, 8, 12, BayesianOptimizer.DEFAULT_CANDIDATES,
+        return new AnalysisSettings(DEFAULT_EPSILONS, 0.0, 9, 1e-3, 1.0, 6, 2, 1, BayesianOptimizer.DEFAULT_CANDIDATES, 0L,
                 GeneralizationBound.DEFAULT_DELTA, PaperCodec.NAME);
     }
 
     public AnalysisSettings withEpsilons(List<Double> e) {
-        return new AnalysisSettings(e, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, refinementSteps, candidates, boundDelta, codec);
+        return new AnalysisSettings(e, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps, candidates, seed,
+                boundDelta, codec);
     }
 
-    public AnalysisSettings withGrid(int taus, int deltas) {
-        return new AnalysisSettings(epsilons, tauMin, taus, deltaMin, deltaMax, deltas, refinementSteps, candidates, boundDelta, codec);
+    /** The same settings with another budget (see {@code levels}). */
+    public AnalysisSettings withLevels(int l) {
+        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, l, refinementSteps, candidates, seed,
+                boundDelta, codec);
     }
 
-    public AnalysisSettings withRefinementSteps(int steps) {
-        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, steps, candidates, boundDelta, codec);
+    /** The same settings with another search shape (see the parameters of the same names). */
+    public AnalysisSettings withSearch(int taus, int bisections, int l, int refinements) {
+        return new AnalysisSettings(epsilons, tauMin, taus, deltaMin, deltaMax, bisections, l, refinements, candidates, seed, boundDelta,
+                codec);
+    }
+
+    public AnalysisSettings withSeed(long s) {
+        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps, candidates, s,
+                boundDelta, codec);
     }
 
     public SearchPlan plan() {
-        return new SearchPlan(epsilons, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, refinementSteps, candidates);
+        return new SearchPlan(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps, candidates, seed);
     }
 
     /**
@@ -101,9 +118,11 @@ public record AnalysisSettings(
                 + ";gridTaus=" + gridTaus
                 + ";deltaMin=" + deltaMin
                 + ";deltaMax=" + deltaMax
-                + ";gridDeltas=" + gridDeltas
+                + ";bisectionSteps=" + bisectionSteps
+                + ";levels=" + levels
                 + ";refinementSteps=" + refinementSteps
                 + ";candidates=" + candidates
+                + ";seed=" + seed
                 + ";boundDelta=" + boundDelta
                 + ";codec=" + codec;
     }

@@ -6,13 +6,13 @@ package occam.analysis.engine;
  * where the JVM cannot measure it) summed over threads, so other work on shared cores does not inflate them;
  * {@code svdNanos}, {@code baselineNanos} and {@code wallNanos} are elapsed time.
  *
- * @param proposals search proposals, duplicates included
- * @param distinctModels coarse models built, evaluated and compressed (once each)
+ * @param models distinct coarse models built and evaluated (once each)
+ * @param compressed of those, the models compressed (only those that could become a best)
  */
 public record AnalysisStats(
         int threads,
-        int proposals,
-        int distinctModels,
+        int models,
+        int compressed,
         long svdNanos,
         long baselineNanos,
         long coarseNanos,
@@ -22,13 +22,13 @@ public record AnalysisStats(
 
     @Override
     public String toString() {
-        return String.format("%d models (%d proposals) on %d thread(s) in %.2f s: SVD %.0f ms, baseline %.0f ms; per model "
-                        + "coarse-graining %.1f ms, loss %.1f ms, bzip2 %.1f ms (CPU)",
-                distinctModels, proposals, threads, wallNanos / 1e9, svdNanos / 1e6, baselineNanos / 1e6,
-                perModel(coarseNanos), perModel(lossNanos), perModel(compressNanos));
+        return String.format("%d models (%d compressed) on %d thread(s) in %.2f s: SVD %.0f ms, baseline %.0f ms; CPU "
+                        + "coarse-graining %.2f s, loss %.2f s (%.1f ms per model), bzip2 %.2f s (%.1f ms per compressed model)",
+                models, compressed, threads, wallNanos / 1e9, svdNanos / 1e6, baselineNanos / 1e6, coarseNanos / 1e9,
+                lossNanos / 1e9, per(lossNanos, models), compressNanos / 1e9, per(compressNanos, compressed));
     }
 
-    private double perModel(long nanos) {
-        return distinctModels == 0 ? 0 : nanos / 1e6 / distinctModels;
+    private static double per(long nanos, int count) {
+        return count == 0 ? 0 : nanos / 1e6 / count;
     }
 }

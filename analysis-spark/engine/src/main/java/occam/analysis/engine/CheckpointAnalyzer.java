@@ -2,16 +2,13 @@ package occam.analysis.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import occam.analysis.engine.codec.PaperCodec;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
-import occam.analysis.engine.figures.GeneralizationBound;
 import occam.analysis.engine.figures.RateDistortionFit;
 import occam.analysis.engine.figures.SpectralSummary;
 import occam.analysis.engine.loss.LossEvaluator;
@@ -19,13 +16,11 @@ import occam.analysis.engine.loss.LossResult;
 import occam.analysis.engine.lowrank.MatrixSvd;
 import occam.analysis.engine.model.CoarseModel;
 import occam.analysis.engine.search.CoarseSearch;
-import occam.analysis.engine.search.CoarseSearch.Proposal;
+import occam.analysis.engine.search.SearchResult;
 import occam.analysis.engine.search.Seeds;
 import occam.schemas.Checkpoint;
 import occam.schemas.Example;
 import occam.schemas.ModelSpec;
-import occam.schemas.RunInfo;
-import occam.schemas.Table;
 import occam.schemas.Tensor;
 import occam.schemas.TensorSpec;
 
@@ -33,12 +28,13 @@ import occam.schemas.TensorSpec;
  * One checkpoint in, every analysis row out: the engine's single entry.
  *
  * <p>Steps: check the input; the checkpoint's own loss and its naive bzip2 size (baseline); one SVD per 2-D
- * weight; the search ({@link CoarseSearch}: Algorithm 2, the grid, Bayesian refinement per epsilon), each distinct
- * coarse model built, evaluated on the whole training split and compressed once; then per epsilon the best model
- * among <em>all</em> models evaluated for the checkpoint that meet the bound (smallest bytes, then smallest loss,
- * then first evaluated). Taking the best over every model, not only those proposed for that epsilon, makes the
- * complexity non-increasing in epsilon by construction. When no model meets a bound, the naive model (the
- * checkpoint itself, bzip2 of its float32 values) stands in with source {@code naive}.
+ * weight; the search ({@link CoarseSearch}: per rank configuration the largest valid Delta per epsilon by
+ * bisection, on nested tau grids, plus Bayesian refinement), each distinct coarse model built and evaluated once
+ * and compressed only when it can become a best. Per epsilon the search's {@link SearchResult.Choice} gives the
+ * best model among <em>all</em> compressed models of the checkpoint that meet the bound, so the complexity is
+ * non-increasing in epsilon by construction. When no model meets a bound, the naive model (the checkpoint
+ * itself, bzip2 of its float32 values) stands in with source {@code naive}, and that epsilon is left out of the
+ * rate-distortion fit.
  *
  * <p>Bad input (a missing, extra or misshapen tensor, a NaN or Inf, a test example in the training split) is an
  * {@link IllegalArgumentException} naming the checkpoint and what is wrong, for the caller to quarantine.
@@ -52,60 +48,38 @@ public final class CheckpointAnalyzer {
      * {@code threads} >= 1 (e.g. spark.task.cpus); the rows do not depend on it.
      */
     public static CheckpointAnalysis analyze(RunContext run, Checkpoint checkpoint, AnalysisSettings settings, int threads) {
-        if (!run.runId().equals(checkpoint.runId())) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint.runId() + "@" + checkpoint.step() + " is not of run " + run.runId());
-        }
-        return analyze(run.spec(), run.p(), checkpoint, run.trainSplit(), settings, threads);
-    }
-
-    /** One thread. */
-    public static CheckpointAnalysis analyze(RunInfo run, Checkpoint checkpoint, List<Example> trainSplit, AnalysisSettings settings) {
-        return analyze(run, checkpoint, trainSplit, settings, 1);
-    }
-
-    /** {@code threads} >= 1 (e.g. spark.task.cpus); the rows do not depend on it. */
-    public static CheckpointAnalysis analyze(RunInfo run, Checkpoint checkpoint, List<Example> trainSplit, AnalysisSettings settings,
-            int threads) {
-        if (!run.runId().equals(checkpoint.runId())) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint.runId() + "@" + checkpoint.step() + " is not of run " + run.runId());
-        }
-        return analyze(run.model(), run.p(), checkpoint, trainSplit, settings, threads);
-    }
-
-    /**
-     * @param labelCount p, the number of possible labels (for the naive label code n log2 p)
-     */
-    public static CheckpointAnalysis analyze(ModelSpec spec, int labelCount, Checkpoint checkpoint, List<Example> trainSplit,
-            AnalysisSettings settings, int threads) {
         long wall0 = System.nanoTime();
         String where = "checkpoint " + checkpoint.runId() + "@" + checkpoint.step();
+        if (!run.runId().equals(checkpoint.runId())) {
+            throw new IllegalArgumentException(where + " is not of run " + run.runId());
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads(" + threads + ") < 1");
         }
-        if (labelCount < 2) {
-            throw new IllegalArgumentException("labelCount(" + labelCount + ") < 2");
+        if (run.p() < 2) {
+            throw new IllegalArgumentException("run " + run.runId() + ": p(" + run.p() + ") < 2");
         }
+        ModelSpec spec = run.spec();
         checkTensors(spec, checkpoint, where);
-        for (Example e : trainSplit) {
+        for (Example e : run.trainSplit()) {
             if (!e.train()) {
                 throw new IllegalArgumentException(where + ": example " + e.exampleId() + " of the training split is marked test");
             }
         }
-        String hash = settings.hash();
-        int version = Table.SCHEMA_VERSION;
+        RowHeader header = RowHeader.of(checkpoint, settings.hash());
         String runId = checkpoint.runId();
         int step = checkpoint.step();
 
         // baseline: the checkpoint itself
         long t0 = System.nanoTime();
-        LossEvaluator evaluator = LossEvaluator.prepare(spec, trainSplit);
+        LossEvaluator evaluator = LossEvaluator.prepare(spec, run.trainSplit());
         CoarseModel original = CoarseModel.of(spec, checkpoint);
         LossResult base = evaluator.evaluate(original);
         long naiveBytes = PaperCodec.compressedSize(original);
         int n = evaluator.examples();
         long params = spec.parameterCount();
-        BaselineRow baseline = new BaselineRow(version, hash, runId, step, checkpoint.updateStep(), params, 4 * params, naiveBytes,
-                base.meanLossNats(), base.accuracy(), base.dataBits(), n * Math.log(labelCount) / Math.log(2), n);
+        BaselineRow baseline = new BaselineRow(header.schemaVersion(), header.settingsHash(), runId, step, checkpoint.updateStep(), params,
+                4 * params, naiveBytes, base.meanLossNats(), base.accuracy(), base.dataBits(), n * Math.log(run.p()) / Math.log(2), n);
         long t1 = System.nanoTime();
         CoarseGrainer grainer;
         try {
@@ -117,114 +91,56 @@ public final class CheckpointAnalyzer {
 
         // the search
         Measurer measurer = new Measurer(grainer, evaluator, base.meanLossNats());
-        List<Proposal<CoarseKey, Measurement>> proposals = CoarseSearch.run(settings.plan(), measurer,
-                epsilon -> Seeds.of(runId, step, epsilon), threads);
-
-        // evaluations: the first proposal of each distinct model, canonical order
+        SearchResult<CoarseKey, Measurement> result = CoarseSearch.run(settings.plan(), measurer,
+                epsilon -> Seeds.of(runId, step, epsilon, settings.seed()), threads);
         List<Double> epsilons = settings.epsilons();
-        Map<CoarseKey, EvaluationRow> rowOf = new HashMap<>();
-        List<EvaluationRow> evaluations = new ArrayList<>();
-        for (Proposal<CoarseKey, Measurement> p : proposals) {
-            if (rowOf.containsKey(p.key())) {
-                continue;
-            }
-            Measurement m = p.measured();
-            EvaluationRow row = new EvaluationRow(version, hash, runId, step, p.phase(), p.epsilon(), evaluations.size(), p.tau(),
-                    p.delta(), p.key().ranksKept(), m.coarseValues(), m.lossNats(), m.lossIncrease(),
-                    smallestValidEpsilon(m.lossIncrease(), epsilons), m.accuracy(), m.dataBits(), m.compressedBytes());
-            rowOf.put(p.key(), row);
-            evaluations.add(row);
-        }
+        List<EvaluationRow> evaluations = result.points().stream().map(p -> EvaluationRow.of(header, p, epsilons)).toList();
 
-        // per epsilon: the best model, Algorithm 2's answer, and the spectra at the best model's ranks
+        // per epsilon: the chosen model, and the spectra at its ranks
+        ComplexityRow.Chosen naive = new ComplexityRow.Chosen(ComplexityRow.SOURCE_NAIVE, 1.0, 0.0, grainer.denseKey(0).ranksKept(),
+                naiveBytes, base.meanLossNats(), 0.0, base.errorRate(), base.dataBits());
         List<ComplexityRow> complexity = new ArrayList<>();
         List<SpectrumRow> spectra = new ArrayList<>();
         List<MatrixSvd> svds = grainer.svds();
         List<SpectralSummary> summaries = svds.stream().map(s -> SpectralSummary.of(s.singularValues())).toList();
-        String allDense = grainer.denseKey(0).ranksKept();
-        double[] fitEpsilons = new double[epsilons.size()];
-        double[] fitBytes = new double[epsilons.size()];
-        for (int e = 0; e < epsilons.size(); e++) {
-            double epsilon = epsilons.get(e);
-            EvaluationRow best = null;
-            CoarseKey bestKey = null;
-            for (Proposal<CoarseKey, Measurement> p : proposals) {
-                EvaluationRow r = rowOf.get(p.key());
-                if (r.lossIncreaseNats() <= epsilon && (best == null || better(r, best))) {
-                    best = r;
-                    bestKey = p.key();
-                }
-            }
-            Double qDelta = null;
-            Long qBytes = null;
-            Set<CoarseKey> counted = new HashSet<>();
-            for (Proposal<CoarseKey, Measurement> p : proposals) {
-                if (p.epsilon() == null || p.epsilon() == epsilon) {
-                    counted.add(p.key());
-                }
-                if (CoarseSearch.QUANTIZATION.equals(p.phase()) && p.measured().lossIncrease() <= epsilon
-                        && (qDelta == null || p.delta() > qDelta)) {
-                    qDelta = p.delta();
-                    qBytes = p.measured().compressedBytes();
-                }
-            }
-            ComplexityRow row;
-            if (best != null) {
-                row = complexityRow(version, hash, checkpoint, epsilon, ComplexityRow.SOURCE_SEARCH, best.tau(), best.delta(), best.ranksKept(),
-                        best.compressedBytes(), best.lossNats(), best.lossIncreaseNats(), 1 - best.trainAccuracy(), best.dataBits(), n,
-                        settings.boundDelta(), qDelta, qBytes, counted.size());
-            } else {
-                row = complexityRow(version, hash, checkpoint, epsilon, ComplexityRow.SOURCE_NAIVE, 1.0, 0.0, allDense, naiveBytes,
-                        base.meanLossNats(), 0.0, base.errorRate(), base.dataBits(), n, settings.boundDelta(), qDelta, qBytes,
-                        counted.size());
-            }
+        List<Double> fitEpsilons = new ArrayList<>();
+        List<Double> fitBytes = new ArrayList<>();
+        for (SearchResult.Choice<CoarseKey, Measurement> choice : result.choices()) {
+            double epsilon = choice.epsilon();
+            SearchResult.Point<CoarseKey, Measurement> best = choice.best();
+            SearchResult.Point<CoarseKey, Measurement> q = choice.quantizationOnly();
+            SearchResult.Point<CoarseKey, Measurement> half = choice.halfBudget();
+            int counted = (int) result.points().stream().filter(p -> p.epsilon() == null || p.epsilon() == epsilon).count();
+            ComplexityRow row = ComplexityRow.of(header, epsilon, best == null ? naive : chosen(best), n, settings.boundDelta(),
+                    new ComplexityRow.QuantizationOnly(q == null ? null : q.delta(), q == null ? null : q.compressedBytes()), counted,
+                    new ComplexityRow.Settledness(best == null ? null : best.level(), half == null ? null : half.compressedBytes()));
             complexity.add(row);
-            fitEpsilons[e] = epsilon;
-            fitBytes[e] = row.compressedBytes();
+            if (best != null) {
+                fitEpsilons.add(epsilon);
+                fitBytes.add((double) row.compressedBytes());
+            }
             for (int i = 0; i < svds.size(); i++) {
                 MatrixSvd svd = svds.get(i);
                 SpectralSummary s = summaries.get(i);
-                int k = bestKey == null ? -1 : bestKey.rank(i);
-                spectra.add(new SpectrumRow(version, hash, runId, step, epsilon, svd.name(), svd.rows(), svd.cols(), s.entropyNats(),
-                        s.effectiveRank(), s.largest(), s.sum(), k >= 0 ? k : svd.fullRank(), k >= 0));
+                int k = best == null ? -1 : best.key().rank(i);
+                spectra.add(new SpectrumRow(header.schemaVersion(), header.settingsHash(), runId, step, epsilon, svd.name(), svd.rows(),
+                        svd.cols(), s.entropyNats(), s.effectiveRank(), s.largest(), s.sum(), k >= 0 ? k : svd.fullRank(), k >= 0));
             }
         }
-        RateDistortionFit fit = RateDistortionFit.fit(fitEpsilons, fitBytes);
-        RateDistortionFitRow fitRow = new RateDistortionFitRow(version, hash, runId, step, checkpoint.updateStep(), fit.slopeA(),
-                fit.interceptB(), fit.rSquared(), fit.points());
+        RateDistortionFit fit = RateDistortionFit.fit(fitEpsilons.stream().mapToDouble(Double::doubleValue).toArray(),
+                fitBytes.stream().mapToDouble(Double::doubleValue).toArray());
+        RateDistortionFitRow fitRow = new RateDistortionFitRow(header.schemaVersion(), header.settingsHash(), runId, step,
+                checkpoint.updateStep(), fit.slopeA(), fit.interceptB(), fit.rSquared(), fit.points());
 
-        AnalysisStats stats = new AnalysisStats(threads, proposals.size(), evaluations.size(), t2 - t1, t1 - t0,
+        AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), (int) measurer.compressions.sum(), t2 - t1, t1 - t0,
                 measurer.coarseNanos.sum(), measurer.lossNanos.sum(), measurer.compressNanos.sum(), System.nanoTime() - wall0);
         return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fitRow, stats);
     }
 
-    private static boolean better(EvaluationRow a, EvaluationRow b) {
-        if (a.compressedBytes() != b.compressedBytes()) {
-            return a.compressedBytes() < b.compressedBytes();
-        }
-        if (a.lossNats() != b.lossNats()) {
-            return a.lossNats() < b.lossNats();
-        }
-        return a.pointIndex() < b.pointIndex();
-    }
-
-    private static ComplexityRow complexityRow(int version, String hash, Checkpoint c, double epsilon, String source, double tau,
-            double delta, String ranks, long bytes, double loss, double increase, double errorRate, double dataBits, int n,
-            double boundDelta, Double qDelta, Long qBytes, int points) {
-        double bits = 8.0 * bytes;
-        double bound = GeneralizationBound.of(errorRate, bits, n, boundDelta);
-        return new ComplexityRow(version, hash, c.runId(), c.step(), c.updateStep(), epsilon, source, tau, delta, ranks, bytes, bits, loss,
-                increase, errorRate, dataBits, bits + dataBits, n, bound, bound >= 1, qDelta, qBytes, points);
-    }
-
-    static Double smallestValidEpsilon(double increase, List<Double> epsilons) {
-        Double smallest = null;
-        for (double e : epsilons) {
-            if (increase <= e && (smallest == null || e < smallest)) {
-                smallest = e;
-            }
-        }
-        return smallest;
+    private static ComplexityRow.Chosen chosen(SearchResult.Point<CoarseKey, Measurement> p) {
+        Measurement m = p.measured();
+        return new ComplexityRow.Chosen(ComplexityRow.SOURCE_SEARCH, p.tau(), p.delta(), p.key().ranksKept(), p.compressedBytes(),
+                m.lossNats(), m.lossIncrease(), 1 - m.accuracy(), m.dataBits());
     }
 
     private static void checkTensors(ModelSpec spec, Checkpoint c, String where) {
@@ -261,11 +177,11 @@ public final class CheckpointAnalyzer {
         return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
-    /** A measured coarse model. */
-    record Measurement(double lossNats, double lossIncrease, double accuracy, double dataBits, long compressedBytes, long coarseValues)
+    /** A coarse model's loss figures (its size is measured separately, only when it can become a best). */
+    record Measurement(double lossNats, double lossIncrease, double accuracy, double dataBits, long coarseValues)
             implements CoarseSearch.Measured {}
 
-    /** Builds, evaluates and compresses one coarse model; CPU times summed over threads. */
+    /** Builds and evaluates coarse models, and compresses those the search asks for; CPU times summed over threads. */
     private static final class Measurer implements CoarseSearch.Evaluator<CoarseKey, Measurement> {
         final CoarseGrainer grainer;
         final LossEvaluator evaluator;
@@ -273,6 +189,7 @@ public final class CheckpointAnalyzer {
         final LongAdder coarseNanos = new LongAdder();
         final LongAdder lossNanos = new LongAdder();
         final LongAdder compressNanos = new LongAdder();
+        final LongAdder compressions = new LongAdder();
 
         Measurer(CoarseGrainer grainer, LossEvaluator evaluator, double baseLoss) {
             this.grainer = grainer;
@@ -292,12 +209,22 @@ public final class CheckpointAnalyzer {
             long t1 = cpuNanos();
             LossResult r = evaluator.evaluate(model);
             long t2 = cpuNanos();
-            long bytes = PaperCodec.compressedSize(model);
-            long t3 = cpuNanos();
             coarseNanos.add(t1 - t0);
             lossNanos.add(t2 - t1);
-            compressNanos.add(t3 - t2);
-            return new Measurement(r.meanLossNats(), r.meanLossNats() - baseLoss, r.accuracy(), r.dataBits(), bytes, model.storedValues());
+            return new Measurement(r.meanLossNats(), r.meanLossNats() - baseLoss, r.accuracy(), r.dataBits(), model.storedValues());
+        }
+
+        @Override
+        public long compressedBytes(CoarseKey key) {
+            long t0 = cpuNanos();
+            CoarseModel model = grainer.build(key);
+            long t1 = cpuNanos();
+            long bytes = PaperCodec.compressedSize(model);
+            long t2 = cpuNanos();
+            coarseNanos.add(t1 - t0);
+            compressNanos.add(t2 - t1);
+            compressions.increment();
+            return bytes;
         }
     }
 }

@@ -1,6 +1,11 @@
 package occam.analysis.engine;
 
-/** One row of {@code complexity}: the best coarse model of a checkpoint for one epsilon. Fields mirror the columns. */
+import occam.analysis.engine.figures.GeneralizationBound;
+
+/**
+ * One row of {@code complexity}: the best coarse model of a checkpoint for one epsilon. Fields mirror the columns;
+ * build it with {@link #of}.
+ */
 public record ComplexityRow(
         int schemaVersion,
         String settingsHash,
@@ -24,8 +29,29 @@ public record ComplexityRow(
         boolean boundVacuous,
         Double quantizationOnlyDelta,
         Long quantizationOnlyBytes,
-        int pointsEvaluated) {
+        int pointsEvaluated,
+        Integer bestLevel,
+        Long halfBudgetBytes) {
 
     public static final String SOURCE_SEARCH = "search";
     public static final String SOURCE_NAIVE = "naive";
+
+    /** The model a row reports: a search's best or the naive stand-in. */
+    record Chosen(String source, double tau, double delta, String ranksKept, long compressedBytes, double lossNats, double lossIncreaseNats,
+            double trainErrorRate, double dataBits) {}
+
+    /** How settled the best is: the level that found it and the best after all levels but the last (nullable). */
+    record Settledness(Integer bestLevel, Long halfBudgetBytes) {}
+
+    /** Algorithm 2's answer, both null when no tau = 1 model meets epsilon. */
+    record QuantizationOnly(Double delta, Long bytes) {}
+
+    static ComplexityRow of(RowHeader h, double epsilon, Chosen m, int nTrain, double boundDelta, QuantizationOnly q, int pointsEvaluated,
+            Settledness s) {
+        double bits = 8.0 * m.compressedBytes();
+        double bound = GeneralizationBound.of(m.trainErrorRate(), bits, nTrain, boundDelta);
+        return new ComplexityRow(h.schemaVersion(), h.settingsHash(), h.runId(), h.step(), h.updateStep(), epsilon, m.source(), m.tau(),
+                m.delta(), m.ranksKept(), m.compressedBytes(), bits, m.lossNats(), m.lossIncreaseNats(), m.trainErrorRate(), m.dataBits(),
+                bits + m.dataBits(), nTrain, bound, bound >= 1, q.delta(), q.bytes(), pointsEvaluated, s.bestLevel(), s.halfBudgetBytes());
+    }
 }

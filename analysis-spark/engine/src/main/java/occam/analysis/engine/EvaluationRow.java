@@ -1,6 +1,15 @@
 package occam.analysis.engine;
 
-/** One row of {@code evaluations}: a distinct coarse model the search evaluated. Fields mirror the columns. */
+import java.util.List;
+import occam.analysis.engine.CheckpointAnalyzer.Measurement;
+import occam.analysis.engine.coarse.CoarseKey;
+import occam.analysis.engine.search.SearchResult;
+
+/**
+ * One row of {@code evaluations}: a distinct coarse model the search evaluated. Fields mirror the columns;
+ * {@code compressedBytes} is null for a model that was never the largest valid Delta of its rank configuration
+ * for any epsilon (it could not become a best, so it was not compressed).
+ */
 public record EvaluationRow(
         int schemaVersion,
         String settingsHash,
@@ -18,4 +27,13 @@ public record EvaluationRow(
         Double smallestValidEpsilon,
         double trainAccuracy,
         double dataBits,
-        long compressedBytes) {}
+        Long compressedBytes,
+        int level) {
+
+    static EvaluationRow of(RowHeader h, SearchResult.Point<CoarseKey, Measurement> p, List<Double> epsilons) {
+        Measurement m = p.measured();
+        return new EvaluationRow(h.schemaVersion(), h.settingsHash(), h.runId(), h.step(), p.phase(), p.epsilon(), p.index(), p.tau(),
+                p.delta(), p.key().ranksKept(), m.coarseValues(), m.lossNats(), m.lossIncrease(), SearchResult.smallestValidEpsilon(m, epsilons),
+                m.accuracy(), m.dataBits(), p.compressedBytes(), p.level());
+    }
+}

@@ -40,7 +40,11 @@ class CheckpointAnalyzerTest {
         TestModels.Teacher t = TestModels.teacher(SPEC, "tiny-add", 40, 9, 12f, TestModels.addition(P, true));
         checkpoint = t.checkpoint();
         train = t.examples();
-        analysis = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 1);
+        analysis = CheckpointAnalyzer.analyze(run(train), checkpoint, SETTINGS, 1);
+    }
+
+    private static RunContext run(List<Example> split) {
+        return new RunContext("tiny-add", SPEC, P, split);
     }
 
     @Test
@@ -94,7 +98,6 @@ class CheckpointAnalyzerTest {
 
         List<EvaluationRow> ev = analysis.evaluations();
         Set<String> models = new HashSet<>();
-        double[] grid = SETTINGS.plan().deltas();
         for (int i = 0; i < ev.size(); i++) {
             EvaluationRow r = ev.get(i);
             assertEquals(i, r.pointIndex());
@@ -103,12 +106,20 @@ class CheckpointAnalyzerTest {
             assertEquals(r.phase().equals(CoarseSearch.REFINE), r.epsilon() != null, "only refine points carry an epsilon");
             assertEquals(9, r.ranksKept().split(",").length);
             assertEquals(r.lossNats() - b.lossNats(), r.lossIncreaseNats(), 1e-12);
-            assertEquals(CheckpointAnalyzer.smallestValidEpsilon(r.lossIncreaseNats(), SETTINGS.epsilons()), r.smallestValidEpsilon());
-            if (r.phase().equals(CoarseSearch.QUANTIZATION)) {
-                assertEquals(1.0, r.tau());
-                assertEquals(grid[i], r.delta(), "Algorithm 2 comes first, Delta ascending");
+            Double smallest = null;
+            for (double e : SETTINGS.epsilons()) {
+                if (r.lossIncreaseNats() <= e && (smallest == null || e < smallest)) {
+                    smallest = e;
+                }
             }
+            assertEquals(smallest, r.smallestValidEpsilon());
+            assertEquals(r.phase().equals(CoarseSearch.QUANTIZATION), r.tau() == 1.0, "tau = 1 is Algorithm 2's");
+            assertTrue(r.level() >= 0 && r.level() < SETTINGS.levels());
         }
+        assertEquals(SETTINGS.deltaMin(), ev.get(0).delta(), "Algorithm 2 comes first, from the smallest Delta");
+        assertEquals(SETTINGS.deltaMax(), ev.get(1).delta());
+        assertEquals(ev.stream().filter(r -> r.compressedBytes() != null).count(), analysis.stats().compressed());
+        assertTrue(analysis.stats().compressed() < ev.size(), "models that cannot become a best are not compressed");
         for (ComplexityRow c : analysis.complexity()) {
             assertEquals(8.0 * c.compressedBytes(), c.complexityBits());
             assertEquals(c.complexityBits() + c.dataBits(), c.totalDescriptionBits());
@@ -117,6 +128,11 @@ class CheckpointAnalyzerTest {
             assertTrue(c.pointsEvaluated() >= 1 && c.pointsEvaluated() <= ev.size());
             if (c.quantizationOnlyDelta() != null) {
                 assertTrue(c.quantizationOnlyBytes() >= c.compressedBytes(), "the search includes Algorithm 2's points");
+            }
+            if (c.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                assertNotNull(c.bestLevel());
+                assertNotNull(c.halfBudgetBytes(), "two levels: the first one's best is the half-budget answer");
+                assertTrue(c.halfBudgetBytes() >= c.compressedBytes(), "the second level never gives a larger best");
             }
             List<SpectrumRow> spectra = analysis.spectra().stream().filter(s -> s.epsilon() == c.epsilon()).toList();
             assertEquals(9, spectra.size());
@@ -129,15 +145,16 @@ class CheckpointAnalyzerTest {
                 assertEquals(Math.exp(s.spectralEntropyNats()), s.effectiveRank(), 1e-9);
             }
         }
-        assertEquals(SETTINGS.epsilons().size(), analysis.rateDistortionFit().nPoints());
-        assertEquals(analysis.stats().distinctModels(), ev.size());
+        assertEquals(analysis.complexity().stream().filter(c -> c.source().equals(ComplexityRow.SOURCE_SEARCH)).count(),
+                analysis.rateDistortionFit().nPoints(), "an epsilon no model meets stays out of the fit");
+        assertEquals(analysis.stats().models(), ev.size());
     }
 
     @Test
     void sameInputsGiveIdenticalRowsWhateverTheThreadCount() {
-        CheckpointAnalysis again = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 2);
+        CheckpointAnalysis again = CheckpointAnalyzer.analyze(run(train), checkpoint, SETTINGS, 2);
         assertTrue(again.sameRows(analysis), "threads 2 vs 1");
-        CheckpointAnalysis third = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, SETTINGS, 1);
+        CheckpointAnalysis third = CheckpointAnalyzer.analyze(run(train), checkpoint, SETTINGS, 1);
         assertEquals(analysis.evaluations(), third.evaluations());
         assertEquals(analysis.complexity(), third.complexity());
     }
@@ -145,8 +162,8 @@ class CheckpointAnalyzerTest {
     @Test
     void naiveStandsInWhenNoPointMeetsTheBound() {
         // Delta in [0.5, 1] zeroes nearly every weight of this confident model: no point stays within 1e-6 nats
-        AnalysisSettings coarse = new AnalysisSettings(List.of(1e-6), 0.5, 2, 0.5, 1.0, 2, 1, 64, 0.05, "paper");
-        CheckpointAnalysis a = CheckpointAnalyzer.analyze(SPEC, P, checkpoint, train, coarse, 1);
+        AnalysisSettings coarse = new AnalysisSettings(List.of(1e-6), 0.5, 2, 0.5, 1.0, 2, 1, 1, 64, 0, 0.05, "paper");
+        CheckpointAnalysis a = CheckpointAnalyzer.analyze(run(train), checkpoint, coarse, 1);
         ComplexityRow row = a.complexity().get(0);
         assertEquals(ComplexityRow.SOURCE_NAIVE, row.source());
         assertEquals(a.baseline().naiveBzip2Bytes(), row.compressedBytes());
@@ -157,6 +174,9 @@ class CheckpointAnalyzerTest {
         assertNull(row.quantizationOnlyDelta());
         assertNull(row.quantizationOnlyBytes());
         assertTrue(a.spectra().stream().noneMatch(SpectrumRow::factored));
+        assertNull(row.bestLevel());
+        assertNull(row.halfBudgetBytes());
+        assertEquals(0, a.rateDistortionFit().nPoints(), "the naive stand-in is not fitted");
     }
 
     @Test
@@ -167,18 +187,44 @@ class CheckpointAnalyzerTest {
         tensors.put("layers.0.mlp.in.bias", new Tensor(new int[] {v.length}, v));
         Checkpoint nan = new Checkpoint("tiny-add", 41, 1, tensors);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CheckpointAnalyzer.analyze(SPEC, P, nan, train, SETTINGS, 1));
+                () -> CheckpointAnalyzer.analyze(run(train), nan, SETTINGS, 1));
         assertEquals("checkpoint tiny-add@41: tensor 'layers.0.mlp.in.bias' holds NaN at flat index 3", e.getMessage());
 
         tensors.put("layers.0.mlp.in.bias", checkpoint.tensor("layers.0.mlp.in.bias"));
         tensors.remove("output.bias");
         Checkpoint missing = new Checkpoint("tiny-add", 42, 1, tensors);
-        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(SPEC, P, missing, train, SETTINGS, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(run(train), missing, SETTINGS, 1));
         assertEquals("checkpoint tiny-add@42: tensor 'output.bias' is missing", e.getMessage());
 
         List<Example> withTest = TestModels.addition(P, false);
-        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(SPEC, P, checkpoint, withTest, SETTINGS, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> CheckpointAnalyzer.analyze(run(withTest), checkpoint, SETTINGS, 1));
         assertEquals("checkpoint tiny-add@40: example 2 of the training split is marked test", e.getMessage());
+    }
+
+    @Test
+    void aLargerBudgetFirstDoesWhatTheSmallerDoesSoItsBestsAreNeverLarger() {
+        CheckpointAnalysis small = CheckpointAnalyzer.analyze(run(train), checkpoint, SETTINGS.withLevels(1), 1);
+        CheckpointAnalysis large = CheckpointAnalyzer.analyze(run(train), checkpoint, SETTINGS.withLevels(3), 1);
+        List<CheckpointAnalysis> budgets = List.of(small, analysis, large);
+        for (int b = 1; b < budgets.size(); b++) {
+            List<EvaluationRow> fewer = budgets.get(b - 1).evaluations();
+            List<EvaluationRow> more = budgets.get(b).evaluations();
+            assertTrue(more.size() > fewer.size());
+            for (int i = 0; i < fewer.size(); i++) {
+                EvaluationRow f = fewer.get(i);
+                EvaluationRow m = more.get(i);
+                assertEquals(f.ranksKept() + "@" + f.delta() + ": " + f.lossNats(), m.ranksKept() + "@" + m.delta() + ": " + m.lossNats(),
+                        "point " + i + " of the smaller budget comes first in the larger");
+            }
+            for (int e = 0; e < SETTINGS.epsilons().size(); e++) {
+                ComplexityRow f = budgets.get(b - 1).complexity().get(e);
+                ComplexityRow m = budgets.get(b).complexity().get(e);
+                assertTrue(m.compressedBytes() <= f.compressedBytes(), "epsilon " + f.epsilon());
+                if (f.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                    assertEquals(f.compressedBytes(), m.halfBudgetBytes(), "the half-budget answer is the smaller budget's best");
+                }
+            }
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import occam.analysis.engine.AnalysisSettings;
 import occam.analysis.engine.CheckpointAnalysis;
 import occam.analysis.engine.CheckpointAnalyzer;
+import occam.analysis.engine.RunContext;
 import occam.schemas.Table;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
@@ -20,14 +21,26 @@ final class SettingsOptions {
             description = "Distortion bounds, comma separated. Default: 4,2,1,0.5,0.25,0.125,0.0625.")
     List<Double> epsilons = new ArrayList<>(DEFAULTS.epsilons());
 
-    @Option(names = "--grid-taus", paramLabel = "N", description = "Grid taus over [tau-min, 1]. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--grid-taus", paramLabel = "N",
+            description = "Taus of the first level's grid over [tau-min, 1]; each level doubles the resolution. Default: ${DEFAULT-VALUE}.")
     int gridTaus = DEFAULTS.gridTaus();
 
-    @Option(names = "--grid-deltas", paramLabel = "N", description = "Grid Deltas, log-spaced over the Delta range. Default: ${DEFAULT-VALUE}.")
-    int gridDeltas = DEFAULTS.gridDeltas();
+    @Option(names = "--bisection-steps", paramLabel = "N",
+            description = "Halvings of the log-Delta range per boundary at the first level (each level adds one). Default: ${DEFAULT-VALUE}.")
+    int bisectionSteps = DEFAULTS.bisectionSteps();
 
-    @Option(names = "--refine-steps", paramLabel = "N", description = "Bayesian refinement steps per epsilon. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--search-levels", paramLabel = "N",
+            description = "The search's budget: each level redoes nothing and adds as much again; more levels never give a larger best. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int levels = DEFAULTS.levels();
+
+    @Option(names = "--refine-steps", paramLabel = "N",
+            description = "Bayesian refinement steps per epsilon per level. Default: ${DEFAULT-VALUE}.")
     int refinementSteps = DEFAULTS.refinementSteps();
+
+    @Option(names = "--search-seed", paramLabel = "N",
+            description = "Mixed with run, step and epsilon into the refinement's seed. Default: ${DEFAULT-VALUE}.")
+    long seed = DEFAULTS.seed();
 
     @Option(names = "--tau-min", paramLabel = "TAU", description = "Smallest tau searched. Default: ${DEFAULT-VALUE}.")
     double tauMin = DEFAULTS.tauMin();
@@ -45,8 +58,8 @@ final class SettingsOptions {
     double boundDelta = DEFAULTS.boundDelta();
 
     AnalysisSettings settings() {
-        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, gridDeltas, refinementSteps,
-                candidates, boundDelta, DEFAULTS.codec());
+        return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps,
+                candidates, seed, boundDelta, DEFAULTS.codec());
     }
 
     AnalysisJob.EngineSetup engineSetup() {
@@ -56,7 +69,8 @@ final class SettingsOptions {
     static AnalysisJob.EngineSetup engineSetup(AnalysisSettings settings) {
         String hash = settings.hash();
         SearchStage.Engine engine = (spec, labelCount, checkpoint, split, threads) ->
-                rows(CheckpointAnalyzer.analyze(spec, labelCount, checkpoint, split, settings, threads), hash);
+                rows(CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, labelCount, split), checkpoint, settings, threads),
+                        hash);
         return new AnalysisJob.EngineSetup(hash, settings.epsilons(), engine);
     }
 

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalysisJobTest {
 
     static final String RUN = "add-none-s0";
-    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withGrid(3, 3).withRefinementSteps(1);
+    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withSearch(3, 3, 1, 1);
 
     @TempDir
     static Path dir;
@@ -110,10 +110,16 @@ class AnalysisJobTest {
         assertEquals(3, count(Table.BASELINES, "true"));
         assertEquals(3, count(Table.RATE_DISTORTION_FITS, "true"));
         assertEquals(3 * eps * 9, count(Table.SPECTRA, "true"));
-        // the 3x3 grid: its tau = 1 column is Algorithm 2 (phase quantization), the rest phase grid
-        assertEquals(3 * 3L, count(Table.EVALUATIONS, "phase = 'quantization'"));
-        assertEquals(3 * 6L, count(Table.EVALUATIONS, "phase = 'grid'"));
-        assertEquals(3L * eps, count(Table.EVALUATIONS, "phase = 'refine'"));
+        // one level over the taus 0, 0.5, 1: tau = 1 (Algorithm 2, phase quantization) is measured at deltaMin and,
+        // since the checkpoint itself fits, at deltaMax, then bisected 3 times per epsilon; tau 0 fails everything at
+        // deltaMin; a refinement step per epsilon adds its own configuration (each at least its deltaMin point)
+        assertTrue(count(Table.EVALUATIONS, "phase = 'quantization'") >= 3 * 5L, "both ends and three bisections");
+        assertTrue(count(Table.EVALUATIONS, "phase = 'quantization'") <= 3 * (2L + 3 * eps));
+        assertTrue(count(Table.EVALUATIONS, "phase = 'grid'") >= 3 * 2L, "tau 0 and 0.5");
+        assertTrue(count(Table.EVALUATIONS, "phase = 'refine'") <= 3L * eps * 9, "at most one configuration per epsilon");
+        assertEquals(count(Table.EVALUATIONS, "true"), count(Table.EVALUATIONS, "level = 0"), "one level");
+        assertEquals(0, count(Table.EVALUATIONS, "smallest_valid_epsilon IS NULL AND compressed_bytes IS NOT NULL"),
+                "only models that meet an epsilon are compressed");
         Map<Integer, String> quarantined = new TreeMap<>();
         for (List<String> r : rows(Table.QUARANTINE, "step, \"check\", reason")) {
             quarantined.put(Integer.parseInt(value(r.get(0))), value(r.get(1)) + ": " + value(r.get(2)));

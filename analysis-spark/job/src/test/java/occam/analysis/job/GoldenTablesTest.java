@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenTablesTest {
 
     static final Path GOLDEN = Path.of("src/test/resources/golden-tables");
-    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withGrid(3, 3).withRefinementSteps(2);
+    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withSearch(3, 3, 2, 1);
 
     @TempDir
     Path dir;

@@ -3,14 +3,18 @@ package occam.analysis.engine.figures;
 /**
  * Least-squares fit bytes = a ln(epsilon) + b (the paper's Fig. 3 curves) with its R^2 = 1 - SS_res / SS_tot.
  * Worked example: epsilon (1, e, e^2), bytes (10, 8, 6): a = -2, b = 10, R^2 = 1. With fewer than two distinct
- * epsilons a is NaN and b the mean; R^2 is NaN when every size is equal (SS_tot = 0).
+ * epsilons a is NaN and b the mean; R^2 is NaN when every size is equal (SS_tot = 0). With no point (no epsilon was met
+ * by a searched model) every figure is NaN.
  */
 public record RateDistortionFit(double slopeA, double interceptB, double rSquared, int points) {
 
     public static RateDistortionFit fit(double[] epsilons, double[] bytes) {
         int n = epsilons.length;
-        if (n != bytes.length || n == 0) {
-            throw new IllegalArgumentException("fit needs as many sizes as epsilons, at least one (got " + n + " and " + bytes.length + ")");
+        if (n != bytes.length) {
+            throw new IllegalArgumentException("fit needs as many sizes as epsilons (got " + n + " and " + bytes.length + ")");
+        }
+        if (n == 0) {
+            return new RateDistortionFit(Double.NaN, Double.NaN, Double.NaN, 0);
         }
         double mx = 0;
         double my = 0;

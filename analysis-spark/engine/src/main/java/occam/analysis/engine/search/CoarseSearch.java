@@ -1,36 +1,46 @@
 package occam.analysis.engine.search;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.function.DoubleToLongFunction;
 
 /**
- * Runs a {@link SearchPlan} against an evaluator of coarse models and returns every proposal, in canonical order.
+ * Finds, per epsilon, the smallest coarse model whose loss increase is at most epsilon, in the space the paper
+ * searches: tau in [tauMin, 1] (a rank configuration: k(tau) per matrix, tau = 1 keeping every matrix whole) x Delta.
  *
+ * <p>For a fixed rank configuration the loss rises (almost) monotonically with Delta, so the model that matters
+ * for an epsilon is the one at the largest valid Delta: a boundary on the log-Delta axis that bisection finds, and
+ * one loss curve serves every epsilon. The search runs in levels; level l:
  * <ol>
- *   <li><b>quantization</b>: tau = 1 at every grid Delta (Algorithm 2; also the tau = 1 column of the grid);
- *   <li><b>grid</b>: every other grid tau x every grid Delta; these points serve every epsilon;
- *   <li><b>refine</b>: per epsilon, {@code refinementSteps} suggestions of a {@link BayesianOptimizer} fed with
- *       the grid and its own earlier points. Objective ln(bytes) when the point meets the epsilon, else a penalty
- *       of ln(2 x the largest size the grid saw). The optimizer is seeded by the caller per epsilon (from run,
- *       step, epsilon) and never suggests a model it has already seen.
+ *   <li><b>grid</b>: the rank configurations of the level's tau grid ({@link SearchPlan#taus}; tau = 1 is
+ *       Algorithm 2, phase {@code quantization}). Each configuration is measured at deltaMin (one that fails
+ *       every epsilon there is done: one loss evaluation) and deltaMax, then for every epsilon its bracket
+ *       [largest valid Delta, next measured Delta] is halved on the log-Delta axis until it is at most the
+ *       level's width. Configurations of earlier levels (refinements' included) are bisected to the new width.
+ *   <li><b>refine</b>: per epsilon, {@code refinementSteps} steps of a {@link BayesianOptimizer} that models
+ *       ln(bytes) of the boundary models of the configurations bisected for that epsilon, at their (tau, Delta).
+ *       The bound is a constraint, not a penalty: only valid models are observed, and no tau at or below a
+ *       configuration that fails the epsilon even at deltaMin is proposed. The suggested tau becomes a new rank
+ *       configuration, bisected for that epsilon alone, starting at the suggested Delta and stepping outwards
+ *       (doubling) until the boundary is bracketed. Seeded per epsilon (by the caller), level and step.
+ *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are compressed: they
+ *       are the only ones that can become a best; every other model has no size.
  * </ol>
+ * Levels only add work: a plan with L + 1 levels first does exactly what the plan with L levels does, so its
+ * bests are never larger. The best after all but the last level is kept as the "half budget" answer.
  *
- * Each distinct key is measured once (concurrent requests wait for the first). Refinements of different epsilons
- * are independent of one another, so they run in parallel and the result does not depend on the thread count or
- * on timing: canonical order is quantization, grid (tau, then Delta, ascending), then refinement per epsilon in
- * plan order.
+ * <p>Results do not depend on the thread count: the grid's configurations are bisected concurrently, each
+ * on its own, and listed from tau = 1 down; boundary models are compressed concurrently; refinements run one
+ * epsilon after another. Point indices follow that order.
  */
 public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
 
@@ -42,42 +52,96 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     public interface Measured {
         /** Loss of the coarse model minus the checkpoint's (nats). */
         double lossIncrease();
-
-        long compressedBytes();
     }
 
-    /** Maps (tau, Delta) to the model it stands for, and measures a model. Must be safe to call from many threads. */
+    /**
+     * Maps (tau, Delta) to the model it stands for, measures a model's loss and, separately (it costs more),
+     * its size. Must be safe to call from many threads.
+     */
     public interface Evaluator<K, M> {
         K key(double tau, double delta);
 
         M measure(K key);
+
+        long compressedBytes(K key);
     }
 
-    /** One proposal: where it came from, its (tau, Delta), the model it stands for and the measurement. */
-    public record Proposal<K, M>(String phase, Double epsilon, double tau, double delta, K key, M measured) {}
+    /** A rank configuration and the models of it measured so far, by position on the log-Delta axis. */
+    private final class Configuration {
+        final String phase;
+        final Double epsilon;
+        final double tau;
+        /** The epsilons whose boundary this configuration is bisected for: all for the grid's, one for a refinement's. */
+        final List<Double> served;
+        final TreeMap<Integer, Node> measured = new TreeMap<>();
+        /** Nodes in the order measured, not yet numbered. */
+        final List<Node> pending = new ArrayList<>();
+        /** Where a refinement's model expects the boundary (a position), or -1: the first bisection starts there. */
+        int hint = -1;
+
+        Configuration(String phase, Double epsilon, double tau) {
+            this.phase = phase;
+            this.epsilon = epsilon;
+            this.tau = tau;
+            this.served = epsilon == null ? plan.epsilons() : List.of(epsilon);
+        }
+    }
+
+    /** A measured model; its index is given once its configuration's step is done, its size when compressed. */
+    private final class Node {
+        final Configuration configuration;
+        final int level;
+        final double delta;
+        final K key;
+        final M measured;
+        int index = -1;
+        Long bytes;
+
+        Node(Configuration configuration, int level, double delta, K key, M measured) {
+            this.configuration = configuration;
+            this.level = level;
+            this.delta = delta;
+            this.key = key;
+            this.measured = measured;
+        }
+
+        boolean meets(double epsilon) {
+            return SearchResult.meets(measured, epsilon);
+        }
+
+        SearchResult.Point<K, M> point() {
+            Configuration c = configuration;
+            return new SearchResult.Point<>(index, c.phase, c.epsilon, level, c.tau, delta, key, measured, bytes);
+        }
+    }
 
     private final SearchPlan plan;
     private final Evaluator<K, M> evaluator;
-    private final Map<K, FutureTask<M>> cache = new ConcurrentHashMap<>();
+    private final DoubleToLongFunction seedOf;
+    private final ExecutorService pool;
+    private final Map<K, Configuration> configurations = new LinkedHashMap<>();
+    private final List<Node> nodes = new ArrayList<>();
 
-    private CoarseSearch(SearchPlan plan, Evaluator<K, M> evaluator) {
+    private CoarseSearch(SearchPlan plan, Evaluator<K, M> evaluator, DoubleToLongFunction seedOf, ExecutorService pool) {
         this.plan = plan;
         this.evaluator = evaluator;
+        this.seedOf = seedOf;
+        this.pool = pool;
     }
 
     /**
-     * Every proposal of the plan, canonical order. {@code seedOf} gives the optimizer's seed for an epsilon;
-     * {@code threads} >= 1 measure models concurrently.
+     * Runs the plan. {@code seedOf} gives the refinement's seed for an epsilon (the plan's seed, the level and the
+     * step are mixed in here); {@code threads} >= 1 measure models concurrently.
      */
-    public static <K, M extends Measured> List<Proposal<K, M>> run(SearchPlan plan, Evaluator<K, M> evaluator,
-            DoubleToLongFunction seedOf, int threads) {
+    public static <K, M extends Measured> SearchResult<K, M> run(SearchPlan plan, Evaluator<K, M> evaluator, DoubleToLongFunction seedOf,
+            int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads(" + threads + ") < 1");
         }
-        CoarseSearch<K, M> search = new CoarseSearch<>(plan, evaluator);
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemon()) : null;
         try {
-            return search.run(seedOf, pool);
+            CoarseSearch<K, M> search = new CoarseSearch<>(plan, evaluator, seedOf, pool);
+            return search.run();
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -85,107 +149,253 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         }
     }
 
-    private List<Proposal<K, M>> run(DoubleToLongFunction seedOf, ExecutorService pool) {
-        // phase A: quantization then grid; the keys first, so duplicates are measured once
-        List<double[]> points = new ArrayList<>();
-        double[] taus = plan.taus();
-        double[] deltas = plan.deltas();
-        for (double delta : deltas) {
-            points.add(new double[] {1.0, delta});
-        }
-        for (int t = 0; t < taus.length - 1; t++) {
-            for (double delta : deltas) {
-                points.add(new double[] {taus[t], delta});
+    private SearchResult<K, M> run() {
+        List<Node> halfBudget = null;
+        for (int level = 0; level < plan.levels(); level++) {
+            if (level > 0 && level == plan.levels() - 1) {
+                halfBudget = bests();
+            }
+            grid(level);
+            for (double epsilon : plan.epsilons()) {
+                refine(level, epsilon);
             }
         }
-        List<K> keys = new ArrayList<>();
-        Map<K, Boolean> distinct = new LinkedHashMap<>();
-        for (double[] p : points) {
-            K key = evaluator.key(p[0], p[1]);
-            keys.add(key);
-            distinct.put(key, Boolean.TRUE);
+        List<Node> bests = bests();
+        List<SearchResult.Choice<K, M>> choices = new ArrayList<>();
+        for (int e = 0; e < plan.epsilons().size(); e++) {
+            double epsilon = plan.epsilons().get(e);
+            Node quantization = null;
+            for (Node n : nodes) {
+                if (QUANTIZATION.equals(n.configuration.phase) && n.bytes != null && n.meets(epsilon)
+                        && (quantization == null || n.delta > quantization.delta)) {
+                    quantization = n;
+                }
+            }
+            choices.add(new SearchResult.Choice<>(epsilon, point(bests.get(e)), point(quantization),
+                    halfBudget == null ? null : point(halfBudget.get(e))));
         }
-        List<Callable<M>> work = new ArrayList<>();
-        for (K key : distinct.keySet()) {
-            work.add(() -> measure(key));
-        }
-        invokeAll(pool, work);
-        List<Proposal<K, M>> shared = new ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            double[] p = points.get(i);
-            String phase = p[0] == 1.0 && i < deltas.length ? QUANTIZATION : GRID;
-            shared.add(new Proposal<>(phase, null, p[0], p[1], keys.get(i), measure(keys.get(i))));
-        }
-
-        // phase B: one refinement per epsilon, independent of the others
-        List<Callable<List<Proposal<K, M>>>> refinements = new ArrayList<>();
-        for (double epsilon : plan.epsilons()) {
-            refinements.add(() -> refine(epsilon, seedOf.applyAsLong(epsilon), shared));
-        }
-        List<Proposal<K, M>> all = new ArrayList<>(shared);
-        for (List<Proposal<K, M>> r : invokeAll(pool, refinements)) {
-            all.addAll(r);
-        }
-        return all;
+        return new SearchResult<>(plan.epsilons(), nodes.stream().map(Node::point).toList(), choices, plan.levels() > 1);
     }
 
-    private List<Proposal<K, M>> refine(double epsilon, long seed, List<Proposal<K, M>> shared) {
-        List<Proposal<K, M>> out = new ArrayList<>();
-        if (plan.refinementSteps() == 0) {
-            return out;
+    private SearchResult.Point<K, M> point(Node n) {
+        return n == null ? null : n.point();
+    }
+
+    /** Bisects every configuration of the level's grid, then (to the level's width) every earlier one. */
+    private void grid(int level) {
+        double[] taus = plan.taus(level);
+        List<Configuration> work = new ArrayList<>();
+        for (int i = taus.length - 1; i >= 0; i--) { // tau = 1 (Algorithm 2) first
+            double tau = taus[i];
+            Configuration c = configurations.computeIfAbsent(evaluator.key(tau, plan.deltaMin()),
+                    k -> new Configuration(tau == 1 ? QUANTIZATION : GRID, null, tau));
+            if (!work.contains(c)) {
+                work.add(c);
+            }
         }
-        long largest = 1;
-        for (Proposal<K, M> p : shared) {
-            largest = Math.max(largest, p.measured().compressedBytes());
+        for (Configuration c : configurations.values()) {
+            if (!work.contains(c)) {
+                work.add(c);
+            }
         }
-        double penalty = Math.log(2.0 * largest);
-        BayesianOptimizer bo = new BayesianOptimizer(seed, plan.candidates());
-        Set<K> seen = new HashSet<>();
-        for (Proposal<K, M> p : shared) {
-            bo.observe(plan.normalize(p.tau(), p.delta()), objective(p.measured(), epsilon, penalty));
-            seen.add(p.key());
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (Configuration c : work) {
+            tasks.add(() -> {
+                bisect(c, level);
+                return null;
+            });
         }
+        invokeAll(tasks);
+        for (Configuration c : work) {
+            number(c);
+        }
+        compressBoundaries(work);
+    }
+
+    /**
+     * {@code refinementSteps} new rank configurations for {@code epsilon}, each where the Bayesian model of
+     * ln(bytes) over the boundary models expects the largest improvement.
+     */
+    private void refine(int level, double epsilon) {
         for (int step = 0; step < plan.refinementSteps(); step++) {
-            double[] x = bo.suggest(c -> !seen.contains(evaluator.key(plan.tau(c), plan.delta(c))));
+            long seed = seedOf.applyAsLong(epsilon) ^ (0x9E3779B97F4A7C15L * (level + 1)) ^ (0xC2B2AE3D27D4EB4FL * (step + 1));
+            BayesianOptimizer bo = new BayesianOptimizer(seed, plan.candidates());
+            for (Configuration c : configurations.values()) {
+                Node b = c.served.contains(epsilon) ? boundary(c, epsilon) : null;
+                if (b != null) {
+                    bo.observe(plan.normalize(c.tau, b.delta), Math.log(Math.max(1, b.bytes)));
+                }
+            }
+            if (bo.observations() == 0) {
+                return; // no valid model to refine around
+            }
+            double floor = infeasibleBelow(epsilon);
+            double[] x = bo.suggest(p -> plan.tau(p) > floor && !configurations.containsKey(evaluator.key(plan.tau(p), plan.deltaMin())));
             if (x == null) {
-                break;
+                return;
             }
             double tau = plan.tau(x);
-            double delta = plan.delta(x);
-            K key = evaluator.key(tau, delta);
-            M m = measure(key);
-            seen.add(key);
-            out.add(new Proposal<>(REFINE, epsilon, tau, delta, key, m));
-            bo.observe(plan.normalize(tau, delta), objective(m, epsilon, penalty));
+            Configuration c = new Configuration(REFINE, epsilon, tau);
+            c.hint = (int) Math.round(x[1] * SearchPlan.FINE);
+            configurations.put(evaluator.key(tau, plan.deltaMin()), c);
+            bisect(c, level);
+            number(c);
+            compressBoundaries(List.of(c));
+        }
+    }
+
+    /**
+     * The largest tau of a configuration bisected for {@code epsilon} that fails it even at deltaMin: fewer ranks
+     * keep less of the weights, so smaller taus are not worth a refinement step (the bound as a constraint).
+     */
+    private double infeasibleBelow(double epsilon) {
+        double floor = -1;
+        for (Configuration c : configurations.values()) {
+            if (c.served.contains(epsilon) && !c.measured.firstEntry().getValue().meets(epsilon)) {
+                floor = Math.max(floor, c.tau);
+            }
+        }
+        return floor;
+    }
+
+    /**
+     * Measures {@code c} at deltaMin (a configuration that fails all its epsilons there is done), brackets each
+     * epsilon's boundary (both ends of the range; or, the first time for a refinement, steps doubling outwards
+     * from its hint) and halves every bracket [largest valid, next measured] until it is at most the level's
+     * width. Touches only {@code c}: configurations bisect concurrently.
+     */
+    private void bisect(Configuration c, int level) {
+        int width = plan.bracket(level);
+        measure(c, 0, level);
+        if (c.hint >= 0) {
+            int h = Math.max(width, Math.min(SearchPlan.FINE - width, c.hint / width * width));
+            c.hint = -1;
+            double epsilon = c.served.get(0);
+            if (c.measured.get(0).meets(epsilon)) {
+                measure(c, h, level);
+                int step = width;
+                if (c.measured.get(h).meets(epsilon)) {
+                    int at = h;
+                    while (at < SearchPlan.FINE && c.measured.get(at).meets(epsilon)) {
+                        at = Math.min(SearchPlan.FINE, at + step);
+                        measure(c, at, level);
+                        step *= 2;
+                    }
+                } else {
+                    int at = h;
+                    while (at > 0 && !c.measured.get(at).meets(epsilon)) {
+                        at = Math.max(0, at - step);
+                        measure(c, at, level);
+                        step *= 2;
+                    }
+                }
+            }
+        } else {
+            measure(c, SearchPlan.FINE, level);
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (double epsilon : c.served) {
+                Integer valid = largestValid(c, epsilon);
+                if (valid == null || valid == SearchPlan.FINE) {
+                    continue;
+                }
+                int above = c.measured.higherKey(valid);
+                if (above - valid > width) {
+                    measure(c, valid + (above - valid) / 2, level);
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private Integer largestValid(Configuration c, double epsilon) {
+        for (Integer j : c.measured.descendingKeySet()) {
+            if (c.measured.get(j).meets(epsilon)) {
+                return j;
+            }
+        }
+        return null;
+    }
+
+    /** The model at {@code c}'s largest valid Delta for {@code epsilon}; null when none is valid. */
+    private Node boundary(Configuration c, double epsilon) {
+        Integer j = largestValid(c, epsilon);
+        return j == null ? null : c.measured.get(j);
+    }
+
+    private void measure(Configuration c, int position, int level) {
+        if (position == SearchPlan.FINE && !c.measured.firstEntry().getValue().meets(Collections.max(c.served))) {
+            return; // the smallest Delta already meets none of its epsilons: nothing to bracket
+        }
+        if (c.measured.containsKey(position)) {
+            return;
+        }
+        double delta = plan.delta(position);
+        K key = evaluator.key(c.tau, delta);
+        Node n = new Node(c, level, delta, key, evaluator.measure(key));
+        c.measured.put(position, n);
+        c.pending.add(n);
+    }
+
+    /** Gives {@code c}'s new nodes their indices, in the order they were measured. */
+    private void number(Configuration c) {
+        for (Node n : c.pending) {
+            n.index = nodes.size();
+            nodes.add(n);
+        }
+        c.pending.clear();
+    }
+
+    /** Compresses every boundary model of {@code work} that has no size yet, concurrently. */
+    private void compressBoundaries(List<Configuration> work) {
+        List<Node> todo = new ArrayList<>();
+        for (Configuration c : work) {
+            for (double epsilon : c.served) {
+                Node b = boundary(c, epsilon);
+                if (b != null && b.bytes == null && !todo.contains(b)) {
+                    todo.add(b);
+                }
+            }
+        }
+        List<Callable<Long>> tasks = new ArrayList<>();
+        for (Node n : todo) {
+            tasks.add(() -> evaluator.compressedBytes(n.key));
+        }
+        List<Long> bytes = invokeAll(tasks);
+        for (int i = 0; i < todo.size(); i++) {
+            todo.get(i).bytes = bytes.get(i);
+        }
+    }
+
+    /** Per epsilon, the smallest compressed valid model so far (null when none). */
+    private List<Node> bests() {
+        List<Node> out = new ArrayList<>();
+        for (double epsilon : plan.epsilons()) {
+            Node best = null;
+            for (Node n : nodes) {
+                if (n.bytes != null && n.meets(epsilon) && (best == null || smaller(n, best))) {
+                    best = n;
+                }
+            }
+            out.add(best);
         }
         return out;
     }
 
-    private static double objective(Measured m, double epsilon, double penalty) {
-        return m.lossIncrease() <= epsilon ? Math.log(Math.max(1, m.compressedBytes())) : penalty;
+    /** Smaller bytes, then smaller loss increase, then measured first. */
+    private boolean smaller(Node a, Node b) {
+        if (!a.bytes.equals(b.bytes)) {
+            return a.bytes < b.bytes;
+        }
+        if (a.measured.lossIncrease() != b.measured.lossIncrease()) {
+            return a.measured.lossIncrease() < b.measured.lossIncrease();
+        }
+        return a.index < b.index;
     }
 
-    private M measure(K key) {
-        FutureTask<M> task = cache.get(key);
-        if (task == null) {
-            FutureTask<M> mine = new FutureTask<>(() -> evaluator.measure(key));
-            task = cache.putIfAbsent(key, mine);
-            if (task == null) {
-                task = mine;
-                mine.run();
-            }
-        }
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring " + key, e);
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause(), key);
-        }
-    }
-
-    private static <T> List<T> invokeAll(ExecutorService pool, List<Callable<T>> work) {
+    private <T> List<T> invokeAll(List<Callable<T>> work) {
         List<T> out = new ArrayList<>(work.size());
         try {
             if (pool == null) {
@@ -202,22 +412,19 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause(), "a search task");
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a search task failed", cause);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable cause, Object where) {
-        if (cause instanceof RuntimeException r) {
-            return r;
-        }
-        if (cause instanceof Error err) {
-            throw err;
-        }
-        return new IllegalStateException("measuring " + where + " failed", cause);
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

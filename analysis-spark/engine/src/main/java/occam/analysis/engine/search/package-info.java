@@ -1,5 +1,6 @@
 /**
- * The (tau, Delta) search: Algorithm 2 (tau = 1), a grid shared by every epsilon, then Bayesian refinement per
- * epsilon (Gaussian process on the normalized square, expected improvement, invalid points penalized).
+ * The (tau, Delta) search: nested levels of tau grids whose rank configurations are bisected on log Delta for
+ * every epsilon at once (tau = 1 is Algorithm 2), Bayesian refinement along the validity boundary per epsilon, and
+ * the choice per epsilon ({@link occam.analysis.engine.search.SearchResult}, where the bound test lives).
  */
 package occam.analysis.engine.search;

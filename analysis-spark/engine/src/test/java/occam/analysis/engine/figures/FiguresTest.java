@@ -46,5 +46,8 @@ class FiguresTest {
         assertEquals(0.25, g.rSquared(), 1e-12);
         assertTrue(Double.isNaN(RateDistortionFit.fit(new double[] {1, 2}, new double[] {5, 5}).rSquared()), "equal sizes");
         assertEquals(0, RateDistortionFit.fit(new double[] {1, 2}, new double[] {5, 5}).slopeA(), 0);
+        RateDistortionFit none = RateDistortionFit.fit(new double[0], new double[0]);
+        assertEquals(0, none.points());
+        assertTrue(Double.isNaN(none.slopeA()) && Double.isNaN(none.interceptB()) && Double.isNaN(none.rSquared()), "no point, no fit");
     }
 }

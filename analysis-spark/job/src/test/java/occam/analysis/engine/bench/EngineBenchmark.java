@@ -11,6 +11,7 @@ import occam.analysis.engine.AnalysisSettings;
 import occam.analysis.engine.CheckpointAnalysis;
 import occam.analysis.engine.CheckpointAnalyzer;
 import occam.analysis.engine.ComplexityRow;
+import occam.analysis.engine.RunContext;
 import occam.analysis.engine.codec.PaperCodec;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
@@ -139,7 +140,7 @@ public final class EngineBenchmark {
         AnalysisSettings settings = AnalysisSettings.defaults();
         System.out.println("full search, default settings (" + settings.canonicalString() + "):");
         long c0 = cpuNanos();
-        CheckpointAnalysis a = CheckpointAnalyzer.analyze(spec, p, checkpoint, train, settings, threads);
+        CheckpointAnalysis a = CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, p, train), checkpoint, settings, threads);
         long cpu = cpuNanos() - c0;
         System.out.println("  " + a.stats());
         if (threads == 1) {

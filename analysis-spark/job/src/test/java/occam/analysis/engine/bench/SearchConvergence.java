@@ -1,0 +1,164 @@
+package occam.analysis.engine.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.engine.CheckpointAnalysis;
+import occam.analysis.engine.CheckpointAnalyzer;
+import occam.analysis.engine.ComplexityRow;
+import occam.analysis.engine.RunContext;
+import occam.schemas.Archive;
+import occam.schemas.Example;
+
+/**
+ * Measures how settled the default search's answer is on real checkpoints of an archive, one thread each: for
+ * every (checkpoint, epsilon) the best size of the default search (x1, or the flags' search), of twice its budget (x2: one more level),
+ * of another search seed (seed 1), and of engine version 1's default search as recorded in
+ * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. Prints
+ * the table, the targets' verdicts and the thread CPU time of each x1 search.
+ *
+ * <p>Usage: {@code SearchConvergence --archive ROOT [--grid-taus N] [--bisection-steps N] [--search-levels N]
+ * [--refine-steps N] RUN:STEP,STEP... [RUN:STEP...]} (the flags replace the default search's); {@code --print-bests}
+ * instead prints the default search's bests as TSV (run, step, epsilon, bytes, source): how the v1 file was
+ * recorded, with this class compiled against the engine of commit 3b7c170.
+ */
+public final class SearchConvergence {
+
+    private SearchConvergence() {}
+
+    public static void main(String[] args) throws IOException {
+        String archive = null;
+        boolean printBests = false;
+        List<String> targets = new ArrayList<>();
+        AnalysisSettings d = AnalysisSettings.defaults();
+        int gridTaus = d.gridTaus();
+        int bisectionSteps = d.bisectionSteps();
+        int levels = d.levels();
+        int refinementSteps = d.refinementSteps();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--archive" -> archive = args[++i];
+                case "--print-bests" -> printBests = true;
+                case "--grid-taus" -> gridTaus = Integer.parseInt(args[++i]);
+                case "--bisection-steps" -> bisectionSteps = Integer.parseInt(args[++i]);
+                case "--search-levels" -> levels = Integer.parseInt(args[++i]);
+                case "--refine-steps" -> refinementSteps = Integer.parseInt(args[++i]);
+                default -> targets.add(args[i]);
+            }
+        }
+        if (archive == null || targets.isEmpty()) {
+            throw new IllegalArgumentException("usage: SearchConvergence --archive ROOT [--print-bests] RUN:STEP,STEP...");
+        }
+        Archive a = new Archive(Path.of(archive));
+        AnalysisSettings x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
+        AnalysisSettings x2 = x1.withLevels(x1.levels() + 1);
+        AnalysisSettings seedB = x1.withSeed(x1.seed() + 1);
+        Map<String, Long> v1 = printBests ? Map.of() : v1Bests();
+        if (!printBests) {
+            System.out.println("default: " + x1.canonicalString());
+            System.out.println("x2: levels " + x2.levels() + "; seed B: seed " + seedB.seed() + "; load average " + loadAverage());
+            System.out.println("run          step  epsilon      v1 B      x1 B   x1/v1  half-budget B  level      x2 B   x2/x1  seed-B B  B/x1");
+        }
+        double worstX2 = 0;
+        double worstSeed = 0;
+        double worstV1 = Double.NEGATIVE_INFINITY;
+        boolean x2Larger = false;
+        int naive = 0;
+        List<String> costs = new ArrayList<>();
+        for (String target : targets) {
+            String[] f = target.split(":");
+            String runId = f[0];
+            List<Example> train = a.readExamples(runId).stream().filter(Example::train).toList();
+            RunContext run = RunContext.of(a.readRun(runId), train);
+            for (String s : f[1].split(",")) {
+                int step = Integer.parseInt(s);
+                var checkpoint = a.readCheckpoint(runId, step);
+                long c0 = cpuNanos();
+                CheckpointAnalysis one = CheckpointAnalyzer.analyze(run, checkpoint, x1, 1);
+                long cpu = cpuNanos() - c0;
+                if (printBests) {
+                    for (ComplexityRow r : one.complexity()) {
+                        System.out.println(runId + "\t" + step + "\t" + r.epsilon() + "\t" + r.compressedBytes() + "\t" + r.source());
+                    }
+                    continue;
+                }
+                costs.add(String.format("%s@%d (%d layer(s)): %.2f s CPU, %d models, %d compressed", runId, step,
+                        run.spec().numLayers(), cpu / 1e9, one.stats().models(), one.stats().compressed()));
+                CheckpointAnalysis two = CheckpointAnalyzer.analyze(run, checkpoint, x2, 1);
+                CheckpointAnalysis other = CheckpointAnalyzer.analyze(run, checkpoint, seedB, 1);
+                for (int e = 0; e < one.complexity().size(); e++) {
+                    ComplexityRow r1 = one.complexity().get(e);
+                    ComplexityRow r2 = two.complexity().get(e);
+                    ComplexityRow rb = other.complexity().get(e);
+                    if (!r1.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                        naive++;
+                    }
+                    if (r2.halfBudgetBytes() == null || r2.halfBudgetBytes() != r1.compressedBytes()) {
+                        throw new IllegalStateException(runId + "@" + step + " epsilon " + r1.epsilon() + ": x2's half-budget best "
+                                + r2.halfBudgetBytes() + " is not x1's best " + r1.compressedBytes() + ": the budgets are not nested");
+                    }
+                    Long old = v1.get(runId + "\t" + step + "\t" + r1.epsilon());
+                    double ratioX2 = (double) r2.compressedBytes() / r1.compressedBytes();
+                    double ratioB = (double) rb.compressedBytes() / r1.compressedBytes();
+                    worstX2 = Math.max(worstX2, Math.abs(ratioX2 - 1));
+                    worstSeed = Math.max(worstSeed, Math.abs(ratioB - 1));
+                    x2Larger |= r2.compressedBytes() > r1.compressedBytes();
+                    if (old != null) {
+                        worstV1 = Math.max(worstV1, (double) r1.compressedBytes() / old - 1);
+                    }
+                    System.out.printf("%-12s %5d  %-7s %9s %9d  %6s  %13s  %5s %9d  %6.3f %9d  %5.3f%n", runId, step, r1.epsilon(),
+                            old == null ? "-" : old, r1.compressedBytes(), old == null ? "-" : String.format("%.3f", (double) r1.compressedBytes() / old),
+                            r1.halfBudgetBytes() == null ? "-" : r1.halfBudgetBytes(), r1.bestLevel() == null ? "-" : r1.bestLevel(),
+                            r2.compressedBytes(), ratioX2, rb.compressedBytes(), ratioB);
+                }
+            }
+        }
+        if (printBests) {
+            return;
+        }
+        System.out.printf("converged: x2 changes a best by at most %.1f %% (target 5 %%), x2 larger than x1 anywhere: %s (target no)%n",
+                100 * worstX2, x2Larger);
+        System.out.printf("seed: seed B changes a best by at most %.1f %% (target 5 %%)%n", 100 * worstSeed);
+        System.out.println(worstV1 == Double.NEGATIVE_INFINITY ? "no regression: no v1 bests recorded for these checkpoints"
+                : String.format("no regression: the worst x1 best is %+.1f %% against v1's default (target <= +1 %%)", 100 * worstV1));
+        System.out.println("epsilons no model met (naive stands in): " + naive);
+        System.out.println("cost of the default search, one thread:");
+        costs.forEach(c -> System.out.println("  " + c));
+        System.out.println("load average after: " + loadAverage());
+    }
+
+    private static Map<String, Long> v1Bests() throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var in = SearchConvergence.class.getResourceAsStream("/convergence/engine-v1-default-bests.tsv")) {
+            if (in == null) {
+                throw new IOException("test resource convergence/engine-v1-default-bests.tsv is missing");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                out.put(f[0] + "\t" + f[1] + "\t" + Double.parseDouble(f[2]), Long.parseLong(f[3]));
+            }
+        }
+        return out;
+    }
+
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
