@@ -18,6 +18,7 @@ public enum Table {
     SPECTRA("spectra"),
     RATE_DISTORTION_FITS("rate_distortion_fits"),
     QUARANTINE("quarantine"),
+    COARSE_MODELS("coarse_models"),
     CLAIMS("claims");
 
     /** Written into every row; bumped only for changes old readers cannot read (schemas/README.md). */

@@ -2,11 +2,17 @@ package occam.analysis.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import occam.analysis.engine.codec.Codec;
 import occam.analysis.engine.codec.PaperCodec;
+import occam.analysis.engine.codec.StepSizes;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
 import occam.analysis.engine.figures.RateDistortionFit;
@@ -94,7 +100,12 @@ public final class CheckpointAnalyzer {
         SearchResult<CoarseKey, Measurement> result = CoarseSearch.run(settings.plan(), measurer,
                 epsilon -> Seeds.of(runId, step, epsilon, settings.seed()), threads);
         List<Double> epsilons = settings.epsilons();
-        List<EvaluationRow> evaluations = result.points().stream().map(p -> EvaluationRow.of(header, p, epsilons)).toList();
+        List<EvaluationRow> evaluations = result.points().stream()
+                .map(p -> EvaluationRow.of(header, p, epsilons, p.compressedBytes() == null ? null : measurer.integerBytes.get(p.key())))
+                .toList();
+        LossEvaluator testEvaluator = run.testSplit().isEmpty() ? null : LossEvaluator.prepare(spec, run.testSplit());
+        Map<CoarseKey, ComplexityRow.TestFigures> testFigures = new HashMap<>();
+        Map<CoarseKey, CoarseModel> bestModels = new HashMap<>();
 
         // per epsilon: the chosen model, and the spectra at its ranks
         ComplexityRow.Chosen naive = new ComplexityRow.Chosen(ComplexityRow.SOURCE_NAIVE, 1.0, 0.0, grainer.denseKey(0).ranksKept(),
@@ -103,21 +114,48 @@ public final class CheckpointAnalyzer {
         List<SpectrumRow> spectra = new ArrayList<>();
         List<MatrixSvd> svds = grainer.svds();
         List<SpectralSummary> summaries = svds.stream().map(s -> SpectralSummary.of(s.singularValues())).toList();
-        List<Double> fitEpsilons = new ArrayList<>();
-        List<Double> fitBytes = new ArrayList<>();
+        Map<String, List<double[]>> fitPoints = new LinkedHashMap<>();
+        List<StoredModel> models = new ArrayList<>();
         for (SearchResult.Choice<CoarseKey, Measurement> choice : result.choices()) {
             double epsilon = choice.epsilon();
             SearchResult.Point<CoarseKey, Measurement> best = choice.best();
             SearchResult.Point<CoarseKey, Measurement> q = choice.quantizationOnly();
             SearchResult.Point<CoarseKey, Measurement> half = choice.halfBudget();
             int counted = (int) result.points().stream().filter(p -> p.epsilon() == null || p.epsilon() == epsilon).count();
-            ComplexityRow row = ComplexityRow.of(header, epsilon, best == null ? naive : chosen(best), n, settings.boundDelta(),
-                    new ComplexityRow.QuantizationOnly(q == null ? null : q.delta(), q == null ? null : q.compressedBytes()), counted,
-                    new ComplexityRow.Settledness(best == null ? null : best.level(), half == null ? null : half.compressedBytes()));
-            complexity.add(row);
-            if (best != null) {
-                fitEpsilons.add(epsilon);
-                fitBytes.add((double) row.compressedBytes());
+            // the integer codec's own choice among the same compressed (boundary) models: the smallest by its size
+            SearchResult.Point<CoarseKey, Measurement> intBest = smallestBy(result, epsilon, Integer.MAX_VALUE, measurer.integerBytes);
+            SearchResult.Point<CoarseKey, Measurement> intHalf = result.hasHalfBudget()
+                    ? smallestBy(result, epsilon, settings.levels() - 1, measurer.integerBytes) : null;
+            SearchResult.Point<CoarseKey, Measurement> intQ = largestQuantizationOnly(result, epsilon);
+            for (String codec : List.of(Codec.PAPER.name(), Codec.INTEGER.name())) {
+                boolean paper = codec.equals(Codec.PAPER.name());
+                SearchResult.Point<CoarseKey, Measurement> b = paper ? best : intBest;
+                SearchResult.Point<CoarseKey, Measurement> h = paper ? half : intHalf;
+                SearchResult.Point<CoarseKey, Measurement> qq = paper ? q : intQ;
+                Long qBytes = qq == null ? null : paper ? qq.compressedBytes() : measurer.integerBytes.get(qq.key());
+                ComplexityRow.Chosen chosen = b == null ? naive
+                        : chosen(b, paper ? b.compressedBytes() : measurer.integerBytes.get(b.key()));
+                Long halfBytes = h == null ? null : paper ? h.compressedBytes() : measurer.integerBytes.get(h.key());
+                ComplexityRow.TestFigures test = b == null || testEvaluator == null ? ComplexityRow.TestFigures.NONE
+                        : testFigures.computeIfAbsent(b.key(), k -> {
+                            LossResult r = testEvaluator.evaluate(bestModels.computeIfAbsent(k, grainer::build));
+                            return new ComplexityRow.TestFigures(r.meanLossNats(), r.accuracy());
+                        });
+                ComplexityRow row = ComplexityRow.of(header, epsilon, codec, chosen, n, settings.boundDelta(),
+                        new ComplexityRow.QuantizationOnly(qq == null ? null : qq.delta(), qBytes), counted,
+                        new ComplexityRow.Settledness(b == null ? null : b.level(), halfBytes), test);
+                complexity.add(row);
+                if (b != null) {
+                    fitPoints.computeIfAbsent(codec, c -> new ArrayList<>()).add(new double[] {epsilon, row.compressedBytes()});
+                    CoarseModel model = bestModels.computeIfAbsent(b.key(), grainer::build);
+                    byte[] message = (paper ? Codec.PAPER : Codec.INTEGER).encode(model, StepSizes.uniform(b.key().delta()));
+                    if (message.length != row.compressedBytes()) {
+                        throw new IllegalStateException(where + ": the " + codec + " message of the best model at epsilon " + epsilon
+                                + " is " + message.length + " bytes, its size was measured as " + row.compressedBytes());
+                    }
+                    models.add(new StoredModel(header.schemaVersion(), header.settingsHash(), runId, step, epsilon, codec,
+                            message.length, row.lossNats(), message));
+                }
             }
             for (int i = 0; i < svds.size(); i++) {
                 MatrixSvd svd = svds.get(i);
@@ -127,20 +165,60 @@ public final class CheckpointAnalyzer {
                         svd.cols(), s.entropyNats(), s.effectiveRank(), s.largest(), s.sum(), k >= 0 ? k : svd.fullRank(), k >= 0));
             }
         }
-        RateDistortionFit fit = RateDistortionFit.fit(fitEpsilons.stream().mapToDouble(Double::doubleValue).toArray(),
-                fitBytes.stream().mapToDouble(Double::doubleValue).toArray());
-        RateDistortionFitRow fitRow = new RateDistortionFitRow(header.schemaVersion(), header.settingsHash(), runId, step,
-                checkpoint.updateStep(), fit.slopeA(), fit.interceptB(), fit.rSquared(), fit.points());
+        List<RateDistortionFitRow> fits = new ArrayList<>();
+        for (String codec : List.of(Codec.PAPER.name(), Codec.INTEGER.name())) {
+            List<double[]> pts = fitPoints.getOrDefault(codec, List.of());
+            RateDistortionFit fit = RateDistortionFit.fit(pts.stream().mapToDouble(x -> x[0]).toArray(),
+                    pts.stream().mapToDouble(x -> x[1]).toArray());
+            fits.add(new RateDistortionFitRow(header.schemaVersion(), header.settingsHash(), runId, step, checkpoint.updateStep(),
+                    fit.slopeA(), fit.interceptB(), fit.rSquared(), fit.points(), codec));
+        }
 
         AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), (int) measurer.compressions.sum(), t2 - t1, t1 - t0,
                 measurer.coarseNanos.sum(), measurer.lossNanos.sum(), measurer.compressNanos.sum(), System.nanoTime() - wall0);
-        return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fitRow, stats);
+        return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fits, models, stats);
     }
 
-    private static ComplexityRow.Chosen chosen(SearchResult.Point<CoarseKey, Measurement> p) {
+    private static ComplexityRow.Chosen chosen(SearchResult.Point<CoarseKey, Measurement> p, long bytes) {
         Measurement m = p.measured();
-        return new ComplexityRow.Chosen(ComplexityRow.SOURCE_SEARCH, p.tau(), p.delta(), p.key().ranksKept(), p.compressedBytes(),
+        return new ComplexityRow.Chosen(ComplexityRow.SOURCE_SEARCH, p.tau(), p.delta(), p.key().ranksKept(), bytes,
                 m.lossNats(), m.lossIncrease(), 1 - m.accuracy(), m.dataBits());
+    }
+
+    /**
+     * The compressed model meeting {@code epsilon} that is smallest under {@code sizes}, among those measured at a
+     * level below {@code levelLimit} (ties: smaller loss increase, then measured first); null when none.
+     */
+    private static SearchResult.Point<CoarseKey, Measurement> smallestBy(SearchResult<CoarseKey, Measurement> result, double epsilon,
+            int levelLimit, Map<CoarseKey, Long> sizes) {
+        SearchResult.Point<CoarseKey, Measurement> best = null;
+        for (SearchResult.Point<CoarseKey, Measurement> p : result.points()) {
+            Long size = sizes.get(p.key());
+            if (p.compressedBytes() == null || size == null || p.level() >= levelLimit || !p.meets(epsilon)) {
+                continue;
+            }
+            if (best == null) {
+                best = p;
+                continue;
+            }
+            long bestSize = sizes.get(best.key());
+            if (size < bestSize || (size == bestSize && p.measured().lossIncrease() < best.measured().lossIncrease())) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** Algorithm 2 under any codec: the valid tau = 1 model with the largest Delta (the codec only sizes it). */
+    private static SearchResult.Point<CoarseKey, Measurement> largestQuantizationOnly(SearchResult<CoarseKey, Measurement> result,
+            double epsilon) {
+        SearchResult.Point<CoarseKey, Measurement> best = null;
+        for (SearchResult.Point<CoarseKey, Measurement> p : result.points()) {
+            if (p.tau() == 1.0 && p.compressedBytes() != null && p.meets(epsilon) && (best == null || p.delta() > best.delta())) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     private static void checkTensors(ModelSpec spec, Checkpoint c, String where) {
@@ -190,6 +268,7 @@ public final class CheckpointAnalyzer {
         final LongAdder lossNanos = new LongAdder();
         final LongAdder compressNanos = new LongAdder();
         final LongAdder compressions = new LongAdder();
+        final Map<CoarseKey, Long> integerBytes = new ConcurrentHashMap<>();
 
         Measurer(CoarseGrainer grainer, LossEvaluator evaluator, double baseLoss) {
             this.grainer = grainer;
@@ -220,6 +299,8 @@ public final class CheckpointAnalyzer {
             CoarseModel model = grainer.build(key);
             long t1 = cpuNanos();
             long bytes = PaperCodec.compressedSize(model);
+            // the integer codec sizes the same models: it costs a few ms against bzip2's tens
+            integerBytes.put(key, Codec.INTEGER.size(model, StepSizes.uniform(key.delta())));
             long t2 = cpuNanos();
             coarseNanos.add(t1 - t0);
             compressNanos.add(t2 - t1);

@@ -31,7 +31,10 @@ public record ComplexityRow(
         Long quantizationOnlyBytes,
         int pointsEvaluated,
         Integer bestLevel,
-        Long halfBudgetBytes) {
+        Long halfBudgetBytes,
+        String codec,
+        Double testLossNats,
+        Double testAccuracy) {
 
     public static final String SOURCE_SEARCH = "search";
     public static final String SOURCE_NAIVE = "naive";
@@ -46,12 +49,18 @@ public record ComplexityRow(
     /** Algorithm 2's answer, both null when no tau = 1 model meets epsilon. */
     record QuantizationOnly(Double delta, Long bytes) {}
 
-    static ComplexityRow of(RowHeader h, double epsilon, Chosen m, int nTrain, double boundDelta, QuantizationOnly q, int pointsEvaluated,
-            Settledness s) {
+    /** The chosen model on the run's test split; both null without one (or for the naive stand-in). */
+    record TestFigures(Double lossNats, Double accuracy) {
+        static final TestFigures NONE = new TestFigures(null, null);
+    }
+
+    static ComplexityRow of(RowHeader h, double epsilon, String codec, Chosen m, int nTrain, double boundDelta, QuantizationOnly q,
+            int pointsEvaluated, Settledness s, TestFigures test) {
         double bits = 8.0 * m.compressedBytes();
         double bound = GeneralizationBound.of(m.trainErrorRate(), bits, nTrain, boundDelta);
         return new ComplexityRow(h.schemaVersion(), h.settingsHash(), h.runId(), h.step(), h.updateStep(), epsilon, m.source(), m.tau(),
                 m.delta(), m.ranksKept(), m.compressedBytes(), bits, m.lossNats(), m.lossIncreaseNats(), m.trainErrorRate(), m.dataBits(),
-                bits + m.dataBits(), nTrain, bound, bound >= 1, q.delta(), q.bytes(), pointsEvaluated, s.bestLevel(), s.halfBudgetBytes());
+                bits + m.dataBits(), nTrain, bound, bound >= 1, q.delta(), q.bytes(), pointsEvaluated, s.bestLevel(), s.halfBudgetBytes(),
+                codec, test.lossNats(), test.accuracy());
     }
 }

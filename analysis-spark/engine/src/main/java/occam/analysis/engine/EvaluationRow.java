@@ -8,7 +8,8 @@ import occam.analysis.engine.search.SearchResult;
 /**
  * One row of {@code evaluations}: a distinct coarse model the search evaluated. Fields mirror the columns;
  * {@code compressedBytes} is null for a model that was never the largest valid Delta of its rank configuration
- * for any epsilon (it could not become a best, so it was not compressed).
+ * for any epsilon (it could not become a best, so it was not compressed); {@code integerBytes} is the same model's
+ * size under the integer codec, measured for the same models.
  */
 public record EvaluationRow(
         int schemaVersion,
@@ -28,12 +29,13 @@ public record EvaluationRow(
         double trainAccuracy,
         double dataBits,
         Long compressedBytes,
-        int level) {
+        int level,
+        Long integerBytes) {
 
-    static EvaluationRow of(RowHeader h, SearchResult.Point<CoarseKey, Measurement> p, List<Double> epsilons) {
+    static EvaluationRow of(RowHeader h, SearchResult.Point<CoarseKey, Measurement> p, List<Double> epsilons, Long integerBytes) {
         Measurement m = p.measured();
         return new EvaluationRow(h.schemaVersion(), h.settingsHash(), h.runId(), h.step(), p.phase(), p.epsilon(), p.index(), p.tau(),
                 p.delta(), p.key().ranksKept(), m.coarseValues(), m.lossNats(), m.lossIncrease(), SearchResult.smallestValidEpsilon(m, epsilons),
-                m.accuracy(), m.dataBits(), p.compressedBytes(), p.level());
+                m.accuracy(), m.dataBits(), p.compressedBytes(), p.level(), integerBytes);
     }
 }

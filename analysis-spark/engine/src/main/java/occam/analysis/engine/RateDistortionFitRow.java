@@ -1,6 +1,6 @@
 package occam.analysis.engine;
 
-/** The row of {@code rate_distortion_fits} for a checkpoint. Fields mirror the columns. */
+/** The row of {@code rate_distortion_fits} for a checkpoint and a codec. Fields mirror the columns. */
 public record RateDistortionFitRow(
         int schemaVersion,
         String settingsHash,
@@ -10,4 +10,5 @@ public record RateDistortionFitRow(
         double slopeA,
         double interceptB,
         double rSquared,
-        int nPoints) {}
+        int nPoints,
+        String codec) {}
