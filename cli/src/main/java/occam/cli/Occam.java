@@ -4,6 +4,7 @@ import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
 import occam.cli.status.StatusCommand;
 import occam.cli.sweep.SweepCommand;
+import occam.cli.verify.VerifyCommand;
 import occam.training.TrainCommand;
 import occam.training.imports.ImportCommand;
 import picocli.CommandLine;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "occam", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Complexity dynamics of neural-network training (The Complexity Dynamics of Grokking).",
         subcommands = {TrainCommand.class, ImportCommand.class, AnalyzeCommand.class, ReportCommand.class, StatusCommand.class,
-                DemoCommand.class, SweepCommand.class, CommandLine.HelpCommand.class},
+                DemoCommand.class, SweepCommand.class, VerifyCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:failure (one or two lines name the cause; --verbose prints the stack trace)",
                 "2:bad usage (one line names the flag, the value and what is expected)"})
