@@ -66,9 +66,8 @@ final class AggregateFigures {
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 1.0);
-        chart.getStyler().putYAxisGroupDecimalPatternMap(1, "0.0");
+        // no per-group decimal pattern: XChart 3.8.8 applies one group's pattern to the other axis's labels
         chart.getStyler().setYAxisMin(0, 0.0);
-        chart.getStyler().putYAxisGroupDecimalPatternMap(0, "#,##0");
         Range x = new Range();
         regimes.forEach((regime, runs) -> {
             Color color = ChartStyle.regimeColor(regime);
