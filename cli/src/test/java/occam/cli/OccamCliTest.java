@@ -33,8 +33,9 @@ class OccamCliTest {
             pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
         }
         assertEquals(List.of("complexity-add-none-s0.png", "complexity-add-ours-s0.png", "complexity-add-wd-s0.png",
-                "description-length.png", "effective-rank.png", "generalization-bound.png", "naive-bzip2.png",
-                "quantization-only.png", "rate-distortion.png"), pngs);
+                "description-length.png", "effective-rank.png", "generalization-bound.png", "mean-complexity-add.png",
+                "mean-description-length-add.png", "mean-effective-rank-add.png", "mean-generalization-bound-add.png",
+                "mean-quantization-only-add.png", "naive-bzip2.png", "quantization-only.png", "rate-distortion.png"), pngs);
         for (String png : pngs) {
             BufferedImage image = ImageIO.read(out.resolve("report").resolve(png).toFile());
             assertNotNull(image, png);

@@ -14,10 +14,22 @@ final class Report {
 
     private Report() {}
 
-    /** The files written, index.html last. */
-    static List<Path> write(ReportData.Loaded data, Path outDir) throws IOException {
+    /** The files written, index.html last; the page opens with the claims, then the means across seeds, then each run. */
+    static List<Path> write(ReportData.Loaded data, List<Claims.Claim> claims, Path claimsFile, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         List<Path> written = new ArrayList<>();
+        StringBuilder means = new StringBuilder();
+        for (Map.Entry<String, Map<String, XYChart>> task : AggregateFigures.byTask(data).entrySet()) {
+            means.append("<h3>").append(escape(task.getKey())).append(": ")
+                    .append(escape(AggregateFigures.regimesOf(data.runs(), task.getKey()))).append("</h3>\n");
+            for (Map.Entry<String, XYChart> e : task.getValue().entrySet()) {
+                Path png = outDir.resolve(e.getKey() + ".png");
+                BitmapEncoder.saveBitmap(e.getValue(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+                written.add(png);
+                means.append("<figure><img src=\"").append(png.getFileName()).append("\" alt=\"")
+                        .append(escape(e.getValue().getTitle())).append("\"></figure>\n");
+            }
+        }
         Map<String, XYChart> charts = Figures.all(data);
         StringBuilder figures = new StringBuilder();
         for (Map.Entry<String, XYChart> e : charts.entrySet()) {
@@ -42,8 +54,14 @@ final class Report {
                 <html><head><meta charset="utf-8"><title>occam report</title>
                 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}
                 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
-                td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%%}</style></head>
+                td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%%}%s</style></head>
                 <body><h1>Complexity dynamics</h1>
+                %s
+                <h2>Mean across seeds</h2>
+                <p>Per task, each regime's mean across its seeds (n in the legend) with a band of one standard error
+                of the mean; a single seed has no band.</p>
+                %s
+                <h2>Per run</h2>
                 <p>Complexity = bzip2 size of the smallest coarse-grained model (low-rank truncation + quantization) whose
                 training loss is within epsilon = %s nats of the checkpoint's (settings %s). Memorization: first logged
                 epoch with train accuracy &ge; 0.99; generalization: the same for test accuracy.</p>
@@ -51,7 +69,7 @@ final class Report {
                 <th>peak complexity (bytes @epoch)</th><th>last complexity (bytes)</th></tr>
                 %s</table>
                 %s</body></html>
-                """.formatted(Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
+                """.formatted(ClaimsSection.CSS, ClaimsSection.html(claims, claimsFile.toString()), means, Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
         Path index = outDir.resolve("index.html");
         Files.writeString(index, html);
         written.add(index);
@@ -62,7 +80,7 @@ final class Report {
         return e < 0 ? "never" : String.valueOf(e);
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

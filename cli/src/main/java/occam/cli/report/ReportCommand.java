@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
 /** {@code occam report}: figures from the archive and the analysis tables. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Draw the paper's figures from the archive and the analysis tables: PNG files and index.html.", "",
-                "Per run: complexity with train/test accuracy and the memorization and generalization epochs",
+                "First the paper's claims per task, checked against the runs (also written as the claims table,",
+                "<tables>/claims/claims.parquet); then per task the regimes' means across seeds with standard-error",
+                "bands: complexity with train/test accuracy (Figs. 1, 2, 10), total description length (Fig. 4), the",
+                "bound (Fig. 5), effective rank (Fig. 8), quantization-only complexity (Fig. 7). Then",
+                "per run: complexity with train/test accuracy and the memorization and generalization epochs",
                 "(Fig. 1/2/6); across runs: effective rank (Fig. 8), naive bzip2 (Fig. 9), quantization-only",
                 "complexity (Fig. 7), total description length (Fig. 4), generalization bound (Fig. 5) and",
                 "rate-distortion fits (Fig. 3)."})
@@ -41,9 +45,12 @@ public final class ReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--settings-hash must be 16 hex digits: " + settingsHash);
         }
         ReportData.Loaded data = ReportData.load(archive, tables, epsilon, settingsHash);
-        List<Path> files = Report.write(data, out);
+        List<Claims.Claim> claims = Claims.check(data.runs().stream().map(RunSeries::claimsRun).toList());
+        Path claimsFile = ClaimsTable.write(tables, data.settingsHash(), data.epsilon(), claims);
+        List<Path> files = Report.write(data, claims, claimsFile, out);
         System.out.println("occam report: " + data.runs().size() + " run(s), settings " + data.settingsHash() + ", "
-                + files.size() + " files in " + out + " (open " + out.resolve("index.html") + ")");
+                + files.size() + " files in " + out + " (open " + out.resolve("index.html") + "); " + claims.size()
+                + " claims checked in " + claimsFile);
         return 0;
     }
 }

@@ -100,16 +100,17 @@ final class ReportData {
         }
     }
 
-    /** run_id, task, regime, p, n_train of every run analysed under the hash, by task then regime. */
+    /** run_id, task, regime, p, n_train, seed of every run analysed under the hash, by task then regime. */
     private List<String[]> runs(String hash) throws SQLException {
         List<String[]> out = new ArrayList<>();
-        try (PreparedStatement s = db.prepareStatement("SELECT r.run_id, r.task, r.regime, r.p, r.n_train FROM "
+        try (PreparedStatement s = db.prepareStatement("SELECT r.run_id, r.task, r.regime, r.p, r.n_train, r.seed FROM "
                 + table(archive, "runs") + " r WHERE r.run_id IN (SELECT DISTINCT run_id FROM " + table(tables, "complexity")
                 + " WHERE settings_hash = ?) ORDER BY r.task, CASE r.regime WHEN 'none' THEN 0 WHEN 'wd' THEN 1 ELSE 2 END, r.run_id")) {
             s.setString(1, hash);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)});
                 }
             }
         }
@@ -130,7 +131,7 @@ final class ReportData {
                 + " ORDER BY c.step", 7, id);
         double[][] label = columns("SELECT label_code_bits FROM " + table(tables, "baselines")
                 + " WHERE run_id = ? AND settings_hash = '" + hash + "' LIMIT 1", 1, id);
-        return new RunSeries(id, run[1], run[2], Integer.parseInt(run[3]), Integer.parseInt(run[4]), m[0], m[1], m[2],
+        return new RunSeries(id, run[1], run[2], Long.parseLong(run[5]), Integer.parseInt(run[3]), Integer.parseInt(run[4]), m[0], m[1], m[2],
                 c[0], c[1], c[2], c[3], c[4], c[5], c[6], label[0].length > 0 ? label[0][0] : Double.NaN,
                 rateDistortion(id, hash));
     }

@@ -8,6 +8,7 @@ record RunSeries(
         String runId,
         String task,
         String regime,
+        long seed,
         int p,
         int nTrain,
         double[] metricEpochs,
@@ -55,6 +56,12 @@ record RunSeries(
         }
         return complexityBytes.length == 0 ? new double[] {Double.NaN, Double.NaN}
                 : new double[] {steps[best], complexityBytes[best]};
+    }
+
+    /** The same run as the claims read it. */
+    Claims.Run claimsRun() {
+        return new Claims.Run(runId, task, regime, seed, metricEpochs, trainAccuracy, testAccuracy, steps, complexityBytes,
+                totalDescriptionBits, generalizationBound, quantizationOnlyBytes, naiveBytes);
     }
 
     String label() {
