@@ -69,8 +69,11 @@ final class AnalysisJob {
 
         String describe() {
             return String.format("occam analyze: %d checkpoint(s) found, %d already analysed (skipped), %d analysed, "
-                    + "%d quarantined in %d wave(s); wall %.1f s, engine %.1f s in tasks%s%s", checkpointsFound,
-                    alreadyDone, analysed, quarantined, waves.size(), wallSeconds, engineSeconds,
+                    + "%d quarantined%s; wall %.1f s, engine %.1f s in tasks%s%s", checkpointsFound,
+                    alreadyDone, analysed, quarantined, waves.isEmpty() ? "" : ", committed in " + waves.size()
+                    + " wave(s) of " + waves.stream().map(w -> String.valueOf(w.analysed() + w.quarantined()))
+                            .collect(java.util.stream.Collectors.joining(", ")) + " checkpoint(s)",
+                    wallSeconds, engineSeconds,
                     slowestCheckpoint == null ? "" : String.format(", slowest %s (%.1f s)", slowestCheckpoint, slowestSeconds),
                     duplicateRuns.isEmpty() ? "" : "; duplicate run ids ignored: " + duplicateRuns);
         }

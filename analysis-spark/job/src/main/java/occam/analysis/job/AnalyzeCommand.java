@@ -135,7 +135,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 err().println(summary.describe());
                 out().println(json(summary, analysisSettings.hash()));
             } else {
-                summary.waves().forEach(w -> out().println("occam analyze: " + w.describe()));
                 out().println(summary.describe());
             }
             if (summary.checkpointsFound() == 0) {

@@ -101,6 +101,7 @@ final class SearchStage {
         long start = System.nanoTime();
         long lastLog = start;
         int received = 0;
+        int logged = 0;
         try {
             while (received < tasks.size()) {
                 TaskResult r = done.poll(1, TimeUnit.SECONDS);
@@ -111,7 +112,8 @@ final class SearchStage {
                     job.value().get().get(); // rethrows the job's failure
                     break;
                 }
-                if (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size()) {
+                if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {
+                    logged = received;
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     double rate = received / Math.max(elapsed, 1e-9);
                     LOG.info(String.format("search: %d/%d checkpoints, %.2f/s, ETA %s", received, tasks.size(), rate,

@@ -101,7 +101,8 @@ final class UsageChecks {
 
     /** Every input an archive root, the output a writable directory outside every input, the run patterns matching. */
     static String paths(List<String> inputs, String output, List<String> runPatterns) {
-        Configuration conf = new Configuration();
+        // the Hadoop settings Spark will use (spark.hadoop.* from spark-submit included), without starting Spark
+        Configuration conf = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new org.apache.spark.SparkConf());
         List<Path> roots = new ArrayList<>();
         Set<String> runIds = new TreeSet<>();
         for (String input : inputs) {

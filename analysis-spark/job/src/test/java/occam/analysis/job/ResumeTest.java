@@ -75,9 +75,9 @@ class ResumeTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Xmx"))
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules"))
                 .forEach(command::add);
-        command.addAll(List.of("-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
                 AnalyzeCommand.class.getName(), "-i", archiveRoot.toString(), "-o", out.toString(),
                 "--master", "local[1]", "--wave-checkpoints", "2"));
         command.addAll(SETTINGS_FLAGS);
