@@ -137,13 +137,18 @@ final class AnalysisJob {
             Waves waves = new Waves(spark, store, settings.hash(), settings.epsilons(), config.waves(), pendingRuns);
             waves.addRejections(checked.rejections(), pending);
             List<SearchStage.TaskResult> results = new ArrayList<>();
-            SearchStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), data, checked.passing(),
-                    runData(runs, data), settings, config.engineThreads(), engine,
-                    r -> {
-                        results.add(r);
-                        waves.add(r);
-                    },
-                    waves::tick);
+            try {
+                SearchStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), data, checked.passing(),
+                        runData(runs, data), settings, config.engineThreads(), engine,
+                        r -> {
+                            results.add(r);
+                            waves.add(r);
+                        },
+                        waves::tick);
+            } catch (RuntimeException e) {
+                keepFinishedWork(waves, e);
+                throw e;
+            }
             phases.put("search", seconds(phase));
             phase = System.nanoTime();
             waves.finish();
@@ -157,6 +162,15 @@ final class AnalysisJob {
                     seconds(start), results.stream().mapToDouble(SearchStage.TaskResult::engineSeconds).sum(),
                     slowest == null ? null : slowest.key(), slowest == null ? 0 : slowest.engineSeconds(), phases,
                     waves.committed());
+        }
+    }
+
+    /** The search failed: what it finished is still committed, so the rerun does not redo it. */
+    private static void keepFinishedWork(Waves waves, RuntimeException failure) {
+        try {
+            waves.finish();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

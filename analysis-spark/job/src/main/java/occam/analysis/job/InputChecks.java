@@ -48,7 +48,7 @@ final class InputChecks {
             // the analysis rebuilds the forward pass from the spec, so it must be one the engine knows
             new Deequ.Rule("model_spec_known", "runs_file IS NULL OR spec_error IS NULL"),
             // the loss is evaluated on the run's exact training split
-            new Deequ.Rule("split_present", "train_examples > 0"),
+            new Deequ.Rule("split_present", "runs_file IS NULL OR train_examples > 0"),
             new Deequ.Rule("split_matches_run", "runs_file IS NULL OR train_examples = 0 OR train_examples = n_train"));
 
     /** Tensor rules, over one row per (checkpoint file, tensor): the spec's tensors joined with what the file holds. */
@@ -142,13 +142,15 @@ final class InputChecks {
 
         Dataset<Row> flagged = Deequ.rowResults(spark, Deequ.verify(perTensor, TENSOR_RULES), perTensor);
         flagged.createOrReplaceTempView("occam_flagged");
-        // one query for every rule; a reason shared by several tensors (a file-level one) is written once
-        String failures = TENSOR_RULES.stream().map(rule -> "SELECT file, '" + rule.name() + "' AS rule, "
-                + REASONS.get(rule.name()) + " AS reason FROM occam_flagged WHERE NOT coalesce(`" + rule.name() + "`, false)")
-                .collect(Collectors.joining(" UNION ALL "));
+        // one pass for every rule: (rule, reason) of each failed rule; a reason shared by several tensors (a
+        // file-level one) is written once
+        String failures = TENSOR_RULES.stream().map(rule -> "struct('" + rule.name() + "' AS rule, CASE WHEN NOT coalesce(`"
+                + rule.name() + "`, false) THEN " + REASONS.get(rule.name()) + " END AS reason)")
+                .collect(Collectors.joining(", ", "inline(array(", "))"));
         Set<String> rejectedFiles = new HashSet<>(unreadable);
-        for (Row f : spark.sql("SELECT file, rule, array_sort(array_distinct(collect_list(reason))) AS reasons FROM ("
-                + failures + ") GROUP BY file, rule").collectAsList()) {
+        for (Row f : spark.sql("SELECT file, rule, array_sort(array_distinct(collect_list(reason))) AS reasons FROM "
+                + "(SELECT file, " + failures + " FROM occam_flagged) WHERE reason IS NOT NULL GROUP BY file, rule")
+                .collectAsList()) {
             CheckpointFile c = byFile.get(f.getString(0));
             List<String> reasons = f.getList(2);
             String reason = String.join("; ", reasons.subList(0, Math.min(4, reasons.size())))

@@ -109,7 +109,11 @@ final class SearchStage {
                     received++;
                     onResult.accept(r);
                 } else if (job.isCompleted()) {
-                    job.value().get().get(); // rethrows the job's failure
+                    scala.util.Try<BoxedUnit> outcome = job.value().get();
+                    if (outcome.isFailure()) {
+                        Throwable cause = outcome.failed().get();
+                        throw new IllegalStateException("the search failed: " + cause.getMessage(), cause);
+                    }
                     break;
                 }
                 if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeTest {
 
-    static final int CHECKPOINTS = 12;
-    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withGrid(3, 3).withRefinementSteps(2);
-    static final List<String> SETTINGS_FLAGS = List.of("--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "2");
+    static final int CHECKPOINTS = 8;
+    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withGrid(3, 3).withRefinementSteps(1);
+    static final List<String> SETTINGS_FLAGS = List.of("--grid-taus", "3", "--grid-deltas", "3", "--refine-steps", "1");
 
     @TempDir
     static Path dir;
