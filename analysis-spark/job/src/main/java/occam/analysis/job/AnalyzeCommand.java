@@ -98,7 +98,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         UsageChecks.paths(inputs, output, runs))
                 .filter(m -> m != null).findFirst().orElse(null);
         if (usage != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), usage);
+            // printed here, not thrown: the same one line whichever command line runs this command
+            return SparkJobs.usageError(err(), spec.commandLine().getCommandName(), usage);
         }
         String unreachable = UsageChecks.unreachableMaster(master);
         if (unreachable != null) {

@@ -73,9 +73,13 @@ final class SparkJobs {
 
     /** One line naming the flag, the value and what is expected, then where help is; exit 2. */
     static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine line = e.getCommandLine();
-        line.getErr().println("occam " + line.getCommandName() + ": " + e.getMessage());
-        line.getErr().println("Try 'occam " + line.getCommandName() + " --help' for the flags.");
+        return usageError(e.getCommandLine().getErr(), e.getCommandLine().getCommandName(), e.getMessage());
+    }
+
+    static int usageError(java.io.PrintWriter err, String command, String message) {
+        err.println("occam " + command + ": " + message);
+        err.println("Try 'occam " + command + " --help' for the flags.");
+        err.flush();
         return 2;
     }
 }
