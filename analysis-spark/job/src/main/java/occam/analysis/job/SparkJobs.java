@@ -23,7 +23,9 @@ final class SparkJobs {
                 .config("spark.speculation", "false")
                 .config("spark.sql.parquet.compression.codec", "snappy")
                 // unreadable checkpoint files are found and quarantined by the input checks, not fatal
-                .config("spark.sql.files.ignoreCorruptFiles", "true");
+                .config("spark.sql.files.ignoreCorruptFiles", "true")
+                // the checks' plans are wide; without this Spark warns on every run that it truncated one for its logs
+                .config("spark.sql.debug.maxToStringFields", "1000");
         if (!submitted.contains("spark.sql.shuffle.partitions")) {
             // The job's shuffles carry per-checkpoint check results and a few rows per run; Spark's default of 200
             // would make each one 200 tiny tasks (measured on the test cluster: 187 s instead of 126 s).
