@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -138,9 +137,5 @@ class AnalyzeCommandTest {
             }
         }
         return out;
-    }
-
-    static List<String> lines(String s) {
-        return new ArrayList<>(List.of(s.split("\n")));
     }
 }
