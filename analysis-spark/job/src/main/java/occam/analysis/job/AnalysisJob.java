@@ -2,38 +2,66 @@ package occam.analysis.job;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.job.EngineAdapter.Engine;
+import occam.analysis.job.EngineAdapter.RunData;
 import occam.analysis.job.InputScan.CheckpointFile;
 import occam.analysis.job.InputScan.RunInput;
-import occam.schemas.ModelSpec;
-import occam.schemas.Table;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The job as named steps: scan, find the missing work, check, search, check the outputs, replace partitions. */
+/**
+ * The job as named steps: scan the archives for pending checkpoints, read their rows once, check them, search
+ * them, and verify and write the results in waves while the search runs. One job per output root at a time
+ * ({@link OutputLock}).
+ */
 final class AnalysisJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisJob.class);
 
-    /** Where to read, where to write, and how to behave. {@code failOnceAt} is test-only fault injection. */
+    /** Where to read, where to write, and how. */
     record Config(List<String> inputs, String output, List<String> runPatterns, boolean force, boolean retryQuarantined,
-            int engineThreads, String failOnceAt) {}
+            int engineThreads, AnalysisSettings settings, Waves.Policy waves) {
 
-    /** The engine and the settings it was built from. */
-    record EngineSetup(String settingsHash, List<Double> epsilons, SearchStage.Engine engine) {}
+        Config(List<String> inputs, String output, List<String> runPatterns, boolean force, boolean retryQuarantined,
+                int engineThreads, AnalysisSettings settings) {
+            this(inputs, output, runPatterns, force, retryQuarantined, engineThreads, settings, Waves.Policy.DEFAULT);
+        }
+    }
+
+    /** The pending work, per run; {@code pending} in scan order. */
+    record Work(InputScan.Result scan, List<CheckpointFile> pending, Set<String> analysed, Set<String> quarantined) {
+
+        /** Per run: checkpoints pending, already analysed, quarantined under these settings. */
+        Map<String, int[]> perRun() {
+            Map<String, int[]> out = new LinkedHashMap<>();
+            Set<CheckpointFile> todo = new java.util.HashSet<>(pending);
+            for (CheckpointFile c : scan.checkpoints()) {
+                int[] n = out.computeIfAbsent(c.runId(), k -> new int[3]);
+                if (todo.contains(c)) {
+                    n[0]++;
+                } else if (analysed.contains(c.key())) {
+                    n[1]++;
+                } else {
+                    n[2]++;
+                }
+            }
+            return out;
+        }
+    }
 
     /** What a run of the job did; timings here, never in the tables. */
     record Summary(int checkpointsFound, int alreadyDone, int analysed, int quarantined, List<String> duplicateRuns,
-            double wallSeconds, double engineSeconds, String slowestCheckpoint, double slowestSeconds) {
+            double wallSeconds, double engineSeconds, String slowestCheckpoint, double slowestSeconds,
+            Map<String, Double> phaseSeconds, List<Waves.Wave> waves) {
 
         boolean noWork() {
             return analysed + quarantined == 0;
@@ -41,8 +69,11 @@ final class AnalysisJob {
 
         String describe() {
             return String.format("occam analyze: %d checkpoint(s) found, %d already analysed (skipped), %d analysed, "
-                    + "%d quarantined; wall %.1f s, engine %.1f s in tasks%s%s", checkpointsFound, alreadyDone, analysed,
-                    quarantined, wallSeconds, engineSeconds,
+                    + "%d quarantined%s; wall %.1f s, engine %.1f s in tasks%s%s", checkpointsFound,
+                    alreadyDone, analysed, quarantined, waves.isEmpty() ? "" : ", committed in " + waves.size()
+                    + " wave(s) of " + waves.stream().map(w -> String.valueOf(w.analysed() + w.quarantined()))
+                            .collect(java.util.stream.Collectors.joining(", ")) + " checkpoint(s)",
+                    wallSeconds, engineSeconds,
                     slowestCheckpoint == null ? "" : String.format(", slowest %s (%.1f s)", slowestCheckpoint, slowestSeconds),
                     duplicateRuns.isEmpty() ? "" : "; duplicate run ids ignored: " + duplicateRuns);
         }
@@ -50,86 +81,108 @@ final class AnalysisJob {
 
     private AnalysisJob() {}
 
-    static Summary run(SparkSession spark, Config config, EngineSetup setup) {
-        long start = System.nanoTime();
-        String hash = setup.settingsHash();
-        OutputStore store = new OutputStore(spark, config.output());
+    static Summary run(SparkSession spark, Config config) {
+        return run(spark, config, EngineAdapter.ENGINE);
+    }
 
-        InputScan.Result scan = InputScan.scan(spark, config.inputs(), InputScan.runFilter(config.runPatterns()));
-        Set<String> done = new HashSet<>();
-        if (!config.force()) {
-            done.addAll(store.analysed(hash));
-            if (!config.retryQuarantined()) {
-                done.addAll(store.quarantined(hash));
-            }
+    static Summary run(SparkSession spark, Config config, Engine engine) {
+        long start = System.nanoTime();
+        OutputStore store = new OutputStore(spark, config.output());
+        try (OutputLock lock = OutputLock.acquire(store.fileSystem(), store.root(), h -> LOG.warn(
+                "another analysis is writing {} ({}): waiting for it to finish", config.output(), h.describe()))) {
+            store.recoverInterruptedSwaps();
+            return run(spark, config, engine, store, start);
         }
-        List<CheckpointFile> pending = scan.checkpoints().stream()
-                .filter(c -> !done.contains(c.key()) && !done.contains(c.runId() + "@*")).toList();
-        int alreadyDone = scan.checkpoints().size() - pending.size();
+    }
+
+    /** The scan step: every checkpoint of the selected runs, and which of them have no rows for these settings. */
+    static Work scan(SparkSession spark, Config config, OutputStore store) {
+        InputScan.Result scan = InputScan.scan(spark, config.inputs(), InputScan.runFilter(config.runPatterns()));
+        String hash = config.settings().hash();
+        Set<String> analysed = config.force() ? Set.of() : store.analysed(hash);
+        Set<String> quarantined = config.force() || config.retryQuarantined() ? Set.of() : store.quarantined(hash);
+        List<CheckpointFile> pending = scan.checkpoints().stream().filter(c -> !analysed.contains(c.key())
+                && !quarantined.contains(c.key()) && !quarantined.contains(c.runId() + "@*")).toList();
+        return new Work(scan, pending, analysed, quarantined);
+    }
+
+    private static Summary run(SparkSession spark, Config config, Engine engine, OutputStore store, long start) {
+        AnalysisSettings settings = config.settings();
+        Map<String, Double> phases = new LinkedHashMap<>();
+
+        long phase = System.nanoTime();
+        Work work = scan(spark, config, store);
+        List<CheckpointFile> pending = work.pending();
+        int found = work.scan().checkpoints().size();
+        phases.put("scan", seconds(phase));
         if (pending.isEmpty()) {
-            LOG.info("no work: all {} checkpoint(s) already have rows for settings {} in {}", scan.checkpoints().size(),
-                    hash, config.output());
-            return new Summary(scan.checkpoints().size(), alreadyDone, 0, 0, scan.duplicateRuns(), seconds(start), 0, null, 0);
+            LOG.info("no work: all {} checkpoint(s) already have rows for settings {} in {}", found, settings.hash(),
+                    config.output());
+            return new Summary(found, found, 0, 0, work.scan().duplicateRuns(), seconds(start), 0, null, 0, phases, List.of());
         }
         Set<String> pendingRuns = new LinkedHashSet<>();
         pending.forEach(c -> pendingRuns.add(c.runId()));
-        List<RunInput> runs = scan.runs().stream().filter(r -> pendingRuns.contains(r.runId())).toList();
+        List<RunInput> runs = work.scan().runs().stream().filter(r -> pendingRuns.contains(r.runId())).toList();
         LOG.info("{} checkpoint(s) of {} run(s) to analyse with settings {} ({} already done)", pending.size(),
-                runs.size(), hash, alreadyDone);
+                runs.size(), settings.hash(), found - pending.size());
 
-        long phase = System.nanoTime();
-        InputChecks.Outcome checked = InputChecks.run(spark, runs, pending);
-        LOG.info(String.format("checks: %d checkpoint(s) pass, %d rejection(s) (%.1f s)", checked.passing().size(),
-                checked.rejections().size(), seconds(phase)));
         phase = System.nanoTime();
-        Map<String, ModelSpec> specs = new HashMap<>();
-        Map<String, Integer> labelCounts = new HashMap<>();
-        runs.stream().filter(r -> r.spec() != null).forEach(r -> {
-            specs.put(r.runId(), r.spec());
-            labelCounts.put(r.runId(), r.p());
-        });
-        List<SearchStage.TaskResult> results = checked.passing().isEmpty() ? List.of()
-                : SearchStage.run(spark, checked.tensorRows(), checked.passing(), specs, labelCounts, checked.trainSplits(),
-                        setup.engine(), config.engineThreads(), config.failOnceAt());
+        try (CheckpointData data = CheckpointData.read(spark, runs, pending)) {
+            InputChecks.Outcome checked = InputChecks.run(spark, runs, pending, data);
+            phases.put("read+check", seconds(phase));
+            LOG.info(String.format("checks: %d checkpoint(s) pass, %d rejection(s) (%.1f s)", checked.passing().size(),
+                    checked.rejections().size(), phases.get("read+check")));
 
-        LOG.info(String.format("search: %d checkpoint(s) (%.1f s)", results.size(), seconds(phase)));
-        phase = System.nanoTime();
-        Map<Table, List<Row>> rows = new EnumMap<>(Table.class);
-        OutputStore.TABLES.forEach(t -> rows.put(t, new ArrayList<>()));
-        List<InputChecks.Rejection> rejections = new ArrayList<>(checked.rejections());
-        int analysed = 0;
-        for (SearchStage.TaskResult r : results) {
-            if (r.error() != null) {
-                rejections.add(new InputChecks.Rejection(r.runId(), r.step(), "analysis_failed", r.error(), r.sourceFile()));
-                continue;
+            phase = System.nanoTime();
+            Waves waves = new Waves(spark, store, settings.hash(), settings.epsilons(), config.waves(), pendingRuns);
+            waves.addRejections(checked.rejections(), pending);
+            List<SearchStage.TaskResult> results = new ArrayList<>();
+            try {
+                SearchStage.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), data, checked.passing(),
+                        runData(runs, data), settings, config.engineThreads(), engine,
+                        r -> {
+                            results.add(r);
+                            waves.add(r);
+                        },
+                        waves::tick);
+            } catch (RuntimeException e) {
+                keepFinishedWork(waves, e);
+                throw e;
             }
-            analysed++;
-            r.rows().forEach((table, tableRows) -> rows.get(table).addAll(tableRows));
+            phases.put("search", seconds(phase));
+            phase = System.nanoTime();
+            waves.finish();
+            phases.put("last write", seconds(phase));
+
+            int analysed = waves.committed().stream().mapToInt(Waves.Wave::analysed).sum();
+            int quarantined = waves.committed().stream().mapToInt(Waves.Wave::quarantined).sum();
+            SearchStage.TaskResult slowest = results.stream()
+                    .max(Comparator.comparingDouble(SearchStage.TaskResult::engineSeconds)).orElse(null);
+            return new Summary(found, found - pending.size(), analysed, quarantined, work.scan().duplicateRuns(),
+                    seconds(start), results.stream().mapToDouble(SearchStage.TaskResult::engineSeconds).sum(),
+                    slowest == null ? null : slowest.key(), slowest == null ? 0 : slowest.engineSeconds(), phases,
+                    waves.committed());
         }
-        rejections.forEach(q -> rows.get(Table.QUARANTINE).add(SparkSchemas.row(Table.QUARANTINE, q, hash)));
+    }
 
-        Map<Table, Dataset<Row>> frames = new EnumMap<>(Table.class);
-        rows.forEach((table, list) -> frames.put(table, spark.createDataFrame(list, SparkSchemas.structType(table))));
-        List<String> failed = OutputChecks.failures(spark, frames, setup.epsilons());
-        if (!failed.isEmpty()) {
-            throw new IllegalStateException("output checks failed, nothing was written: " + failed);
+    /** The search failed: what it finished is still committed, so the rerun does not redo it. */
+    private static void keepFinishedWork(Waves waves, RuntimeException failure) {
+        try {
+            waves.finish();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
+    }
 
-        Set<String> redone = new HashSet<>();
-        pending.forEach(c -> redone.add(c.key()));
-        pendingRuns.forEach(run -> redone.add(run + "@*"));
-        store.replacePartitions(frames, pendingRuns, redone, hash);
-        LOG.info(String.format("write: output checks and %d run partition(s) replaced (%.1f s)", pendingRuns.size(),
-                seconds(phase)));
-
-        int quarantinedCheckpoints = (int) pending.stream().filter(c -> rejections.stream().anyMatch(
-                q -> q.runId().equals(c.runId()) && (q.step() == null || q.step() == c.step()))).count();
-        SearchStage.TaskResult slowest = results.stream()
-                .max(Comparator.comparingDouble(SearchStage.TaskResult::engineSeconds)).orElse(null);
-        double engineSeconds = results.stream().mapToDouble(SearchStage.TaskResult::engineSeconds).sum();
-        return new Summary(scan.checkpoints().size(), alreadyDone, analysed, quarantinedCheckpoints, scan.duplicateRuns(),
-                seconds(start), engineSeconds, slowest == null ? null : slowest.runId() + "@" + slowest.step(),
-                slowest == null ? 0 : slowest.engineSeconds());
+    private static Map<String, RunData> runData(List<RunInput> runs, CheckpointData data) {
+        Map<String, RunData> out = new HashMap<>();
+        for (RunInput r : runs) {
+            if (r.spec() != null) {
+                out.put(r.runId(), new RunData(r.runId(), r.spec(), r.p(), data.trainSplits().getOrDefault(r.runId(), List.of()),
+                        data.testSplits().getOrDefault(r.runId(), List.of())));
+            }
+        }
+        return out;
     }
 
     private static double seconds(long startNanos) {

@@ -32,9 +32,17 @@ final class InputScan {
     private static final Pattern RUN_DIR = Pattern.compile("run_id=([A-Za-z0-9._-]+)");
     private static final Pattern STEP_FILE = Pattern.compile("step-(\\d+)\\.parquet");
 
-    /** A run of the archive, with its model spec when the spec is one the engine knows. */
-    record RunInput(String root, String runId, int p, ModelSpec spec, String specError, int nTrain, String runsFile)
-            implements Serializable {}
+    /**
+     * A run of the archive, with its model spec when the spec is one the engine knows. A run that has checkpoints but
+     * no {@code runs} row has {@code runsFile} null (and no spec): the checks quarantine it.
+     */
+    record RunInput(String root, String runId, int p, ModelSpec spec, String specError, int nTrain, String runsFile,
+            int schemaVersion) implements Serializable {
+
+        boolean registered() {
+            return runsFile != null;
+        }
+    }
 
     /** A checkpoint file: one unit of work. */
     record CheckpointFile(String runId, int step, String path, long bytes) implements Serializable {
@@ -65,16 +73,37 @@ final class InputScan {
                 }
                 runsFileById.put(runId, runFile.getPath().toString());
                 rootById.put(runId, root);
-                for (FileStatus f : glob(conf, new Path(root, Table.CHECKPOINTS.tableName() + "/run_id=" + runId + "/step-*.parquet"))) {
-                    Matcher m = STEP_FILE.matcher(f.getPath().getName());
-                    if (m.matches()) {
-                        checkpoints.add(new CheckpointFile(runId, Integer.parseInt(m.group(1)), f.getPath().toString(), f.getLen()));
-                    }
+                checkpoints.addAll(checkpointFiles(conf, root, runId));
+            }
+        }
+        // checkpoints of a run the runs table does not know: listed too, so the checks quarantine them
+        Map<String, String> unregistered = new LinkedHashMap<>();
+        for (String root : roots) {
+            for (FileStatus dir : glob(conf, new Path(root, Table.CHECKPOINTS.tableName() + "/run_id=*"))) {
+                String runId = runId(dir.getPath());
+                if (runId != null && runFilter.test(runId) && !rootById.containsKey(runId)
+                        && !unregistered.containsKey(runId)) {
+                    unregistered.put(runId, root);
+                    checkpoints.addAll(checkpointFiles(conf, root, runId));
                 }
             }
         }
         checkpoints.sort(Comparator.comparing(CheckpointFile::runId).thenComparingInt(CheckpointFile::step));
-        return new Result(readRuns(spark, runsFileById, rootById), checkpoints, duplicates);
+        List<RunInput> runs = readRuns(spark, runsFileById, rootById);
+        unregistered.forEach((runId, root) -> runs.add(new RunInput(root, runId, 0, null, null, 0, null, 0)));
+        runs.sort(Comparator.comparing(RunInput::runId));
+        return new Result(runs, checkpoints, duplicates);
+    }
+
+    private static List<CheckpointFile> checkpointFiles(Configuration conf, String root, String runId) {
+        List<CheckpointFile> out = new ArrayList<>();
+        for (FileStatus f : glob(conf, new Path(root, Table.CHECKPOINTS.tableName() + "/run_id=" + runId + "/step-*.parquet"))) {
+            Matcher m = STEP_FILE.matcher(f.getPath().getName());
+            if (m.matches()) {
+                out.add(new CheckpointFile(runId, Integer.parseInt(m.group(1)), f.getPath().toString(), f.getLen()));
+            }
+        }
+        return out;
     }
 
     private static List<RunInput> readRuns(SparkSession spark, Map<String, String> files, Map<String, String> roots) {
@@ -89,7 +118,7 @@ final class InputScan {
         List<Row> rows = runsRows
                 .selectExpr("run_id", "architecture", "vocab_size", "seq_len", "d_model", "num_heads", "d_mlp",
                         "num_layers", "activation", "layer_norm_eps", "probability_clip", "n_train", "input_file_name() AS file", "p",
-                        positionRows)
+                        positionRows, "schema_version")
                 .collectAsList();
         for (Row r : rows) {
             String runId = r.getString(0);
@@ -101,9 +130,9 @@ final class InputScan {
             } catch (IllegalArgumentException | NullPointerException e) {
                 error = "unknown model spec: " + e.getMessage();
             }
-            runs.add(new RunInput(roots.get(runId), runId, r.getInt(13), spec, error, r.getInt(11), r.getString(12)));
+            runs.add(new RunInput(roots.get(runId), runId, r.getInt(13), spec, error, r.getInt(11), r.getString(12),
+                    r.isNullAt(15) ? 0 : r.getInt(15)));
         }
-        runs.sort(Comparator.comparing(RunInput::runId));
         return runs;
     }
 

@@ -35,8 +35,8 @@ final class OutputChecks {
                 new Deequ.Rule("spectra_effective_rank_at_least_one", "effective_rank >= 1 - 1e-9 AND rank_kept >= 0")));
         Dataset<Row> complexity = rows.get(Table.COMPLEXITY);
         if (complexity != null) {
-            // exactly one complexity row per analysed checkpoint and epsilon
-            Dataset<Row> perCheckpoint = complexity.groupBy("run_id", "step")
+            // exactly one complexity row per analysed checkpoint, epsilon and codec
+            Dataset<Row> perCheckpoint = complexity.groupBy("run_id", "step", "codec")
                     .agg(org.apache.spark.sql.functions.count("*").as("rows"),
                             org.apache.spark.sql.functions.countDistinct("epsilon").as("epsilons"));
             check(perCheckpoint, "complexity per checkpoint", failed, List.of(new Deequ.Rule(

@@ -24,20 +24,21 @@ import org.apache.spark.sql.SparkSession;
  * The output tables under one root, {@code <root>/<table>/run_id=<id>/part-*.parquet}. A run's partition is only
  * ever replaced whole: its old rows (other settings, other checkpoints) and the new rows are written to a staging
  * directory, then the partition directory is swapped in by two renames. A swap cut short is finished or rolled back
- * the next time the store is opened, so no row is lost or written twice.
+ * by the next job ({@link #recoverInterruptedSwaps}), so no row is lost or written twice.
  */
 final class OutputStore {
 
     static final List<Table> TABLES = List.of(Table.EVALUATIONS, Table.COMPLEXITY, Table.BASELINES, Table.SPECTRA,
-            Table.RATE_DISTORTION_FITS, Table.QUARANTINE);
+            Table.RATE_DISTORTION_FITS, Table.COARSE_MODELS, Table.QUARANTINE);
 
     /** Row order inside a partition, so the same rows always make the same file content. */
     private static final Map<Table, List<String>> ORDER = Map.of(
             Table.EVALUATIONS, List.of("settings_hash", "step", "point_index"),
-            Table.COMPLEXITY, List.of("settings_hash", "step", "epsilon"),
+            Table.COMPLEXITY, List.of("settings_hash", "step", "epsilon", "codec"),
             Table.BASELINES, List.of("settings_hash", "step"),
             Table.SPECTRA, List.of("settings_hash", "step", "epsilon", "tensor"),
-            Table.RATE_DISTORTION_FITS, List.of("settings_hash", "step"),
+            Table.RATE_DISTORTION_FITS, List.of("settings_hash", "step", "codec"),
+            Table.COARSE_MODELS, List.of("settings_hash", "step", "epsilon", "codec"),
             Table.QUARANTINE, List.of("settings_hash", "step", "check", "reason"));
 
     private static final String REPLACED = ".replaced-";
@@ -54,7 +55,14 @@ final class OutputStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach output root " + root, e);
         }
-        recoverInterruptedSwaps();
+    }
+
+    FileSystem fileSystem() {
+        return fs;
+    }
+
+    Path root() {
+        return root;
     }
 
     /** Rows of {@code table} now in the store, or null when it has none. */
@@ -152,8 +160,12 @@ final class OutputStore {
         }
     }
 
-    /** After a crash between the two renames of a swap, the moved-aside partition is the one to keep. */
-    private void recoverInterruptedSwaps() {
+    /**
+     * After a crash between the two renames of a swap, the moved-aside partition is the one to keep. Call it holding
+     * the output's lock (another job's swap in progress looks the same).
+     */
+    void recoverInterruptedSwaps() {
+        deleteQuietly(new Path(root, "_staging")); // a killed job's half-written wave; never read
         for (Table table : TABLES) {
             try {
                 Path dir = new Path(root, table.tableName());

@@ -10,103 +10,156 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.job.EngineAdapter.Engine;
+import occam.analysis.job.EngineAdapter.RunData;
 import occam.analysis.job.InputScan.CheckpointFile;
 import occam.schemas.Checkpoint;
-import occam.schemas.Example;
-import occam.schemas.ModelSpec;
 import occam.schemas.Table;
-import occam.schemas.Tensor;
-import occam.schemas.TensorSpec;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.SparkJobInfo;
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.TaskContext;
-import org.apache.spark.TaskKilledException;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.runtime.BoxedUnit;
 
 /**
- * The fan-out: one Spark task per checkpoint. Rows of a checkpoint file are routed to their own partition (largest
- * checkpoints first, so uneven sizes balance), reassembled into tensors and handed to the engine. The model specs and
- * training splits travel as one broadcast, fetched once per executor.
+ * The search step: one Spark task per checkpoint. The rows the read step holds are routed to their checkpoint's
+ * partition (largest checkpoints first, so uneven sizes balance), turned into the engine's input by
+ * {@link EngineAdapter}, and analysed. Each result reaches the driver as soon as its task ends, so the job can commit
+ * finished work in waves while the search goes on.
  */
 final class SearchStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchStage.class);
-    static final String JOB_GROUP = "occam-search";
+    static final String POOL = "occam-search";
 
-    /** What the engine does with one checkpoint: rows for each output table. */
-    @FunctionalInterface
-    interface Engine extends Serializable {
-        Map<Table, List<Row>> analyze(ModelSpec spec, int labelCount, Checkpoint checkpoint, List<Example> trainSplit,
-                int threads);
+    /** One checkpoint's outcome: its rows, or why the engine refused it; engine seconds for the summary. */
+    record TaskResult(String runId, int step, String sourceFile, Map<Table, List<Row>> rows, String error,
+            double engineSeconds) implements Serializable {
+        String key() {
+            return runId + "@" + step;
+        }
     }
 
-    /** One checkpoint's outcome: the rows, or the error that stopped the engine; engine seconds for the summary. */
-    record TaskResult(String runId, int step, String sourceFile, Map<Table, List<Row>> rows, String error,
-            double engineSeconds) implements Serializable {}
-
     /** Everything a task needs besides its rows, shipped once per executor. */
-    record Shared(Map<String, ModelSpec> specs, Map<String, Integer> labelCounts, Map<String, List<Example>> splits,
-            Map<String, Integer> taskOfFile,
-            List<CheckpointFile> tasks) implements Serializable {}
+    record Shared(Map<String, RunData> runs, Map<String, Integer> taskOfFile, List<CheckpointFile> tasks,
+            AnalysisSettings settings, String settingsHash, int threads, Engine engine) implements Serializable {}
 
     private SearchStage() {}
 
-    static List<TaskResult> run(SparkSession spark, Dataset<Row> tensorRows, List<CheckpointFile> passing,
-            Map<String, ModelSpec> specs, Map<String, Integer> labelCounts, Map<String, List<Example>> splits,
-            Engine engine, int engineThreads,
-            String failOnceAt) {
+    /**
+     * Analyses {@code passing} and hands each result to {@code onResult} on the calling thread, as tasks finish;
+     * {@code onIdle} runs about once a second meanwhile (time-based commits). Returns when every task has ended.
+     */
+    static void run(JavaSparkContext jsc, CheckpointData data, List<CheckpointFile> passing, Map<String, RunData> runs,
+            AnalysisSettings settings, int threads, Engine engine, Consumer<TaskResult> onResult, Runnable onIdle) {
+        if (passing.isEmpty()) {
+            return;
+        }
         List<CheckpointFile> tasks = new ArrayList<>(passing);
         tasks.sort(Comparator.comparingLong(CheckpointFile::bytes).reversed().thenComparing(CheckpointFile::key));
         Map<String, Integer> taskOfFile = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            taskOfFile.put(new Path(tasks.get(i).path()).toString(), i);
+            taskOfFile.put(CheckpointData.key(tasks.get(i)), i);
         }
-        Map<String, List<Example>> neededSplits = new HashMap<>();
-        tasks.forEach(t -> neededSplits.put(t.runId(), splits.get(t.runId())));
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Shared> shared = jsc.broadcast(new Shared(new HashMap<>(specs), new HashMap<>(labelCounts), neededSplits, taskOfFile, tasks));
+        Map<String, RunData> needed = new HashMap<>();
+        tasks.forEach(t -> needed.put(t.runId(), runs.get(t.runId())));
+        Broadcast<Shared> shared = jsc.broadcast(new Shared(needed, taskOfFile, tasks, settings, settings.hash(),
+                threads, engine));
 
-        jsc.setJobGroup(JOB_GROUP, "occam: search " + tasks.size() + " checkpoint(s)", false);
-        Progress progress = new Progress(jsc, tasks.size());
-        progress.start();
+        JavaRDD<TaskResult> results = data.tensorRows()
+                .where(col("file").isin(taskOfFile.keySet().toArray()))
+                .select("file", "update_step", "tensor", "element_offset", "values")
+                .javaRDD()
+                .mapToPair(r -> new Tuple2<>(shared.value().taskOfFile().get(r.<String>getAs("file")), r))
+                .partitionBy(new OnePerTask(tasks.size()))
+                .mapPartitions((Iterator<Tuple2<Integer, Row>> rows) -> analyzePartition(rows, shared.value()));
+
+        BlockingQueue<TaskResult> done = new LinkedBlockingQueue<>();
+        String previousPool = jsc.getLocalProperty("spark.scheduler.pool");
+        jsc.setLocalProperty("spark.scheduler.pool", POOL);
+        jsc.setJobDescription("occam: search " + tasks.size() + " checkpoint(s)");
+        SimpleFutureAction<BoxedUnit> job;
         try {
-            return tensorRows
-                    .where(col("file").isin(taskOfFile.keySet().toArray()))
-                    .select("file", "update_step", "tensor", "element_offset", "values")
-                    .javaRDD()
-                    .mapToPair(r -> new Tuple2<>(shared.value().taskOfFile().get(r.<String>getAs("file")), r))
-                    .partitionBy(new OnePerTask(tasks.size()))
-                    .mapPartitions((Iterator<Tuple2<Integer, Row>> rows) -> analyzePartition(rows, shared.value(),
-                            engine, engineThreads, failOnceAt))
-                    .collect();
+            job = submit(jsc, results, tasks.size(), done);
         } finally {
-            progress.interrupt();
-            jsc.clearJobGroup();
+            jsc.setLocalProperty("spark.scheduler.pool", previousPool);
+            jsc.setJobDescription(null);
+        }
+        long start = System.nanoTime();
+        long lastLog = start;
+        int received = 0;
+        int logged = 0;
+        try {
+            while (received < tasks.size()) {
+                TaskResult r = done.poll(1, TimeUnit.SECONDS);
+                if (r != null) {
+                    received++;
+                    onResult.accept(r);
+                } else if (job.isCompleted()) {
+                    scala.util.Try<BoxedUnit> outcome = job.value().get();
+                    if (outcome.isFailure()) {
+                        Throwable cause = outcome.failed().get();
+                        throw new IllegalStateException("the search failed: " + cause.getMessage(), cause);
+                    }
+                    break;
+                }
+                if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {
+                    logged = received;
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double rate = received / Math.max(elapsed, 1e-9);
+                    LOG.info(String.format("search: %d/%d checkpoints, %.2f/s, ETA %s", received, tasks.size(), rate,
+                            received == 0 ? "?" : String.format("%.0f s", (tasks.size() - received) / rate)));
+                    lastLog = System.nanoTime();
+                }
+                onIdle.run();
+            }
+        } catch (InterruptedException e) {
+            job.cancel();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the search", e);
+        } catch (RuntimeException | Error e) {
+            job.cancel();
+            throw e;
+        } finally {
             shared.destroy();
         }
     }
 
-    private static Iterator<TaskResult> analyzePartition(Iterator<Tuple2<Integer, Row>> rows, Shared shared,
-            Engine engine, int threads, String failOnceAt) {
-        if (!rows.hasNext()) {
-            return List.<TaskResult>of().iterator();
+    /** Submits the search; each task's result is queued on the driver the moment the task succeeds. */
+    @SuppressWarnings("unchecked")
+    private static SimpleFutureAction<BoxedUnit> submit(JavaSparkContext jsc, JavaRDD<TaskResult> rdd, int partitions,
+            BlockingQueue<TaskResult> done) {
+        List<Object> indices = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            indices.add(i);
         }
+        scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> first =
+                (scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> & Serializable) it -> it.next();
+        scala.Function2<Object, TaskResult, BoxedUnit> handler = (i, r) -> {
+            done.add(r);
+            return BoxedUnit.UNIT;
+        };
+        scala.Function0<BoxedUnit> unit = () -> BoxedUnit.UNIT;
+        return (SimpleFutureAction<BoxedUnit>) (Object) jsc.sc().submitJob(rdd.rdd(), first,
+                JavaConverters.asScalaBuffer(indices).toSeq(), handler, unit);
+    }
+
+    private static Iterator<TaskResult> analyzePartition(Iterator<Tuple2<Integer, Row>> rows, Shared shared) {
         Tuple2<Integer, Row> first = rows.next();
         CheckpointFile task = shared.tasks().get(first._1());
-        // Test-only fault injection: the first attempt of this checkpoint's task dies; Spark must retry it.
-        if (task.key().equals(failOnceAt) && TaskContext.get().attemptNumber() == 0) {
-            throw new IllegalStateException("injected fault in " + task.key() + " (first attempt)");
-        }
         long start = System.nanoTime();
         // On a cluster each executor's log names the checkpoints it analysed (the driver only counts them).
         String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
@@ -115,51 +168,38 @@ final class SearchStage {
             LOG.info("checkpoint {}: analysing on executor {} (attempt {})", task.key(), executor,
                     TaskContext.get().attemptNumber());
         }
-        ModelSpec spec = shared.specs().get(task.runId());
+        RunData run = shared.runs().get(task.runId());
+        Iterator<Row> all = new Iterator<>() {
+            Row next = first._2();
+
+            @Override
+            public boolean hasNext() {
+                return next != null || rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = next != null ? next : rows.next()._2();
+                next = null;
+                return r;
+            }
+        };
+        Checkpoint checkpoint = EngineAdapter.checkpoint(task, run.spec(), all);
         try {
-            Checkpoint checkpoint = assemble(task, spec, first._2(), rows);
-            Map<Table, List<Row>> out = engine.analyze(spec, shared.labelCounts().get(task.runId()), checkpoint,
-                    shared.splits().get(task.runId()), threads);
+            Map<Table, List<Row>> out = EngineAdapter.rows(
+                    shared.engine().analyze(run.context(), checkpoint, shared.settings(), shared.threads()),
+                    shared.settingsHash());
             if (onExecutor) {
                 LOG.info(String.format("checkpoint %s: analysed on executor %s in %.1f s", task.key(), executor,
                         seconds(start)));
             }
             return List.of(new TaskResult(task.runId(), task.step(), task.path(), out, null, seconds(start))).iterator();
-        } catch (RuntimeException e) {
-            if (e instanceof TaskKilledException) {
-                throw e; // Spark cancelled the task: not a verdict on the checkpoint
-            }
-            LOG.warn("checkpoint {} failed in the engine", task.key(), e);
+        } catch (IllegalArgumentException e) {
+            // the engine's verdict on this checkpoint's data; any other failure is the task's, and Spark retries it
+            LOG.warn("checkpoint {} refused by the engine: {}", task.key(), e.getMessage());
             return List.of(new TaskResult(task.runId(), task.step(), task.path(), Map.of(),
                     e.getClass().getSimpleName() + ": " + e.getMessage(), seconds(start))).iterator();
         }
-    }
-
-    /** Places every chunk at its offset; the input checks have already proved the chunks tile each tensor. */
-    private static Checkpoint assemble(CheckpointFile task, ModelSpec spec, Row first, Iterator<Tuple2<Integer, Row>> rest) {
-        Map<String, float[]> values = new HashMap<>();
-        Map<String, TensorSpec> specs = new HashMap<>();
-        spec.tensors().forEach(t -> specs.put(t.name(), t));
-        Row row = first;
-        long updateStep = first.<Long>getAs("update_step");
-        while (true) {
-            String name = row.getAs("tensor");
-            float[] all = values.computeIfAbsent(name, n -> new float[(int) specs.get(n).elementCount()]);
-            int offset = (int) row.<Long>getAs("element_offset").longValue();
-            List<Float> chunk = row.getList(row.fieldIndex("values"));
-            for (int i = 0; i < chunk.size(); i++) {
-                all[offset + i] = chunk.get(i);
-            }
-            if (!rest.hasNext()) {
-                break;
-            }
-            row = rest.next()._2();
-        }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (TensorSpec t : spec.tensors()) {
-            tensors.put(t.name(), new Tensor(t.shape(), values.get(t.name())));
-        }
-        return new Checkpoint(task.runId(), task.step(), updateStep, tensors);
     }
 
     private static double seconds(long startNanos) {
@@ -192,58 +232,6 @@ final class SearchStage {
         @Override
         public int hashCode() {
             return n;
-        }
-    }
-
-    /** Logs checkpoints done / total, rate and ETA while the search runs (the Spark UI shows the same on a cluster). */
-    private static final class Progress extends Thread {
-        private final JavaSparkContext jsc;
-        private final int total;
-
-        Progress(JavaSparkContext jsc, int total) {
-            super("occam-progress");
-            setDaemon(true);
-            this.jsc = jsc;
-            this.total = total;
-        }
-
-        @Override
-        public void run() {
-            long start = System.nanoTime();
-            int last = -1;
-            try {
-                while (!isInterrupted()) {
-                    Thread.sleep(2000);
-                    // a resubmitted stage counts only its own tasks: never show fewer done than before
-                    int done = Math.max(Math.max(last, 0), completedSearchTasks());
-                    if (done != last) {
-                        double elapsed = (System.nanoTime() - start) / 1e9;
-                        double rate = done / Math.max(elapsed, 1e-9);
-                        String eta = done == 0 ? "?" : String.format("%.0f s", (total - done) / rate);
-                        LOG.info(String.format("search: %d/%d checkpoints, %.2f/s, ETA %s", done, total, rate, eta));
-                        last = done;
-                    }
-                }
-            } catch (InterruptedException e) {
-                // the search finished
-            }
-        }
-
-        private int completedSearchTasks() {
-            int done = 0;
-            for (int jobId : jsc.statusTracker().getJobIdsForGroup(JOB_GROUP)) {
-                SparkJobInfo job = jsc.statusTracker().getJobInfo(jobId);
-                if (job == null) {
-                    continue;
-                }
-                // the search is the job's last stage: the one after the shuffle that routes rows to their task
-                int last = java.util.Arrays.stream(job.stageIds()).max().orElse(-1);
-                SparkStageInfo stage = jsc.statusTracker().getStageInfo(last);
-                if (stage != null) {
-                    done += stage.numCompletedTasks();
-                }
-            }
-            return done;
         }
     }
 }

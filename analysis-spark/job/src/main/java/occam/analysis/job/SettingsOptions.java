@@ -1,18 +1,11 @@
 package occam.analysis.job;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import occam.analysis.engine.AnalysisSettings;
-import occam.analysis.engine.CheckpointAnalysis;
-import occam.analysis.engine.CheckpointAnalyzer;
-import occam.analysis.engine.RunContext;
-import occam.schemas.Table;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
 
-/** The analysis settings as flags (every one hashed into settings_hash), and the engine they configure. */
+/** The analysis settings as flags (every one hashed into settings_hash). */
 final class SettingsOptions {
 
     private static final AnalysisSettings DEFAULTS = AnalysisSettings.defaults();
@@ -60,27 +53,5 @@ final class SettingsOptions {
     AnalysisSettings settings() {
         return new AnalysisSettings(epsilons, tauMin, gridTaus, deltaMin, deltaMax, bisectionSteps, levels, refinementSteps,
                 candidates, seed, boundDelta, DEFAULTS.codec());
-    }
-
-    AnalysisJob.EngineSetup engineSetup() {
-        return engineSetup(settings());
-    }
-
-    static AnalysisJob.EngineSetup engineSetup(AnalysisSettings settings) {
-        String hash = settings.hash();
-        SearchStage.Engine engine = (spec, labelCount, checkpoint, split, threads) ->
-                rows(CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, labelCount, split), checkpoint, settings, threads),
-                        hash);
-        return new AnalysisJob.EngineSetup(hash, settings.epsilons(), engine);
-    }
-
-    private static Map<Table, List<Row>> rows(CheckpointAnalysis a, String hash) {
-        Map<Table, List<Row>> out = new EnumMap<>(Table.class);
-        out.put(Table.EVALUATIONS, a.evaluations().stream().map(r -> SparkSchemas.row(Table.EVALUATIONS, r, hash)).toList());
-        out.put(Table.COMPLEXITY, a.complexity().stream().map(r -> SparkSchemas.row(Table.COMPLEXITY, r, hash)).toList());
-        out.put(Table.BASELINES, List.of(SparkSchemas.row(Table.BASELINES, a.baseline(), hash)));
-        out.put(Table.SPECTRA, a.spectra().stream().map(r -> SparkSchemas.row(Table.SPECTRA, r, hash)).toList());
-        out.put(Table.RATE_DISTORTION_FITS, List.of(SparkSchemas.row(Table.RATE_DISTORTION_FITS, a.rateDistortionFit(), hash)));
-        return out;
     }
 }

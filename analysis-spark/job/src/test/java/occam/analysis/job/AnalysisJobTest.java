@@ -86,8 +86,21 @@ class AnalysisJobTest {
     }
 
     static AnalysisJob.Summary analyze(Path output, AnalysisSettings settings, boolean force, String failOnceAt) {
-        return AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(archiveRoot.toString()),
-                output.toString(), List.of(), force, false, 1, failOnceAt), SettingsOptions.engineSetup(settings));
+        AnalysisJob.Config config = new AnalysisJob.Config(List.of(archiveRoot.toString()), output.toString(), List.of(),
+                force, false, 1, settings);
+        return failOnceAt.isEmpty() ? AnalysisJob.run(TestSpark.session(), config)
+                : AnalysisJob.run(TestSpark.session(), config, failingOnce(failOnceAt));
+    }
+
+    /** The engine, except that the first attempt of {@code key}'s task dies: Spark must retry it. */
+    static EngineAdapter.Engine failingOnce(String key) {
+        return (run, checkpoint, settings, threads) -> {
+            if ((checkpoint.runId() + "@" + checkpoint.step()).equals(key)
+                    && org.apache.spark.TaskContext.get().attemptNumber() == 0) {
+                throw new IllegalStateException("injected fault in " + key + " (first attempt)");
+            }
+            return EngineAdapter.ENGINE.analyze(run, checkpoint, settings, threads);
+        };
     }
 
     @Test

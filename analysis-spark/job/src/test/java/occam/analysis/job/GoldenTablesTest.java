@@ -46,7 +46,7 @@ class GoldenTablesTest {
         Path out = dir.resolve("tables");
         writeArchive(archiveRoot);
         AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(archiveRoot.toString()), out.toString(),
-                List.of(), false, false, 1, ""), SettingsOptions.engineSetup(SETTINGS));
+                List.of(), false, false, 1, SETTINGS));
 
         boolean write = Boolean.getBoolean("occam.golden.write");
         for (Table table : OutputStore.TABLES) {

@@ -80,7 +80,12 @@ class InputChecksTest {
         var spark = TestSpark.session();
         InputScan.Result scan = InputScan.scan(spark, List.of(root.toString()), InputScan.runFilter(List.of()));
         assertEquals(4, scan.checkpoints().size());
-        InputChecks.Outcome outcome = InputChecks.run(spark, scan.runs(), scan.checkpoints());
+        InputChecks.Outcome outcome;
+        Map<String, List<Example>> splits;
+        try (CheckpointData data = CheckpointData.read(spark, scan.runs(), scan.checkpoints())) {
+            outcome = InputChecks.run(spark, scan.runs(), scan.checkpoints(), data);
+            splits = data.trainSplits();
+        }
 
         assertEquals(List.of(1), outcome.passing().stream().map(InputScan.CheckpointFile::step).toList());
         Map<String, String> byKey = outcome.rejections().stream().collect(Collectors.toMap(
@@ -92,6 +97,6 @@ class InputChecksTest {
                 "wrongsplit@null:split_matches_run", "examples hold 10 training rows, runs says n_train = 11"), byKey);
         assertTrue(outcome.rejections().stream().filter(r -> r.step() != null)
                 .allMatch(r -> r.sourceFile().endsWith(String.format("step-%08d.parquet", r.step()))));
-        assertEquals(10, outcome.trainSplits().get("good").size());
+        assertEquals(10, splits.get("good").size());
     }
 }

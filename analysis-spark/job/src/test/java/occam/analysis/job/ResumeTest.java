@@ -1,0 +1,130 @@
+package occam.analysis.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import occam.analysis.engine.AnalysisSettings;
+import occam.analysis.engine.TestModels;
+import occam.schemas.Archive;
+import occam.schemas.Example;
+import occam.schemas.ModelSpec;
+import occam.schemas.RunInfo;
+import occam.schemas.Table;
+import occam.schemas.TrainingSettings;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Work committed in waves survives a SIGKILL of the analysis JVM, a rerun analyses only the rest, and two analyses
+ * on one output share the work through the output's lock: in every case the tables equal a clean run's.
+ */
+class ResumeTest {
+
+    static final int CHECKPOINTS = 8;
+    static final AnalysisSettings SETTINGS = AnalysisSettings.defaults().withSearch(3, 2, 1, 1);
+    static final List<String> SETTINGS_FLAGS = List.of("--grid-taus", "3", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1");
+
+    @TempDir
+    static Path dir;
+    static Path archiveRoot;
+    static Path clean;
+
+    @BeforeAll
+    static void archiveAndCleanRun() {
+        archiveRoot = dir.resolve("archive");
+        Archive archive = new Archive(archiveRoot);
+        List<Example> split = TestModels.addition(7, false);
+        ModelSpec spec = TestModels.tiny(1);
+        int nTrain = (int) split.stream().filter(Example::train).count();
+        archive.writeRun(new RunInfo("resume", "add", 7, 0.67, nTrain, split.size() - nTrain, 0, "ours", spec,
+                new TrainingSettings(10, 8, 1e-3, 0.9, 0.98, 1e-8, 1.0, 0.1, 0.01), "cpu()", "test",
+                Instant.parse("2026-11-22T12:00:00Z")));
+        for (int step = 1; step <= CHECKPOINTS; step++) {
+            TestModels.Teacher t = TestModels.teacher(spec, "resume", step, 31L * step, 3f, split);
+            archive.writeCheckpoint(t.checkpoint());
+            if (step == 1) {
+                archive.writeExamples("resume", t.examples());
+            }
+        }
+        clean = dir.resolve("clean");
+        AnalysisJob.Summary s = analyze(clean, Waves.Policy.DEFAULT);
+        assertEquals(CHECKPOINTS, s.analysed());
+    }
+
+    static AnalysisJob.Summary analyze(Path out, Waves.Policy waves) {
+        return AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(archiveRoot.toString()),
+                out.toString(), List.of(), false, false, 1, SETTINGS, waves));
+    }
+
+    @Test
+    void aJobKilledAfterAWaveIsResumedByItsRerun() throws Exception {
+        Path out = dir.resolve("killed");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules"))
+                .forEach(command::add);
+        command.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
+                AnalyzeCommand.class.getName(), "-i", archiveRoot.toString(), "-o", out.toString(),
+                "--master", "local[1]", "--wave-checkpoints", "2"));
+        command.addAll(SETTINGS_FLAGS);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process job = pb.start();
+        List<String> seen = new ArrayList<>();
+        boolean firstWave = false;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(job.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                seen.add(line);
+                if (line.contains("wave 1:")) {
+                    firstWave = true;
+                    job.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
+                    break;
+                }
+            }
+        }
+        assertTrue(job.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(firstWave, "the job committed no wave before it ended:\n" + String.join("\n", seen));
+        assertTrue(Files.exists(out.resolve(OutputLock.NAME)), "the killed job's lock is left behind");
+        long committed = TestSpark.session().read().parquet(out.resolve(Table.COMPLEXITY.tableName()).toString())
+                .select("step").distinct().count();
+        assertTrue(committed >= 2 && committed < CHECKPOINTS, committed + " checkpoint(s) committed at the kill");
+
+        AnalysisJob.Summary rerun = analyze(out, Waves.Policy.DEFAULT);
+        assertEquals(committed, rerun.alreadyDone());
+        assertEquals(CHECKPOINTS - committed, rerun.analysed(), "the rerun analyses only the rest");
+        assertFalse(Files.exists(out.resolve(OutputLock.NAME)), "the stale lock was recovered and released");
+        assertTablesEqualClean(out);
+    }
+
+    @Test
+    void twoAnalysesOnOneOutputDoTheWorkOnce() throws Exception {
+        Path out = dir.resolve("concurrent");
+        CompletableFuture<AnalysisJob.Summary> a = CompletableFuture.supplyAsync(() -> analyze(out, new Waves.Policy(4, 10)));
+        CompletableFuture<AnalysisJob.Summary> b = CompletableFuture.supplyAsync(() -> analyze(out, new Waves.Policy(4, 10)));
+        AnalysisJob.Summary sa = a.get(5, TimeUnit.MINUTES);
+        AnalysisJob.Summary sb = b.get(5, TimeUnit.MINUTES);
+        assertEquals(CHECKPOINTS, sa.analysed() + sb.analysed(), "total search work is one job's");
+        assertTablesEqualClean(out);
+    }
+
+    static void assertTablesEqualClean(Path out) throws Exception {
+        for (Table t : OutputStore.TABLES) {
+            assertEquals(GoldenTablesTest.dump(clean.resolve(t.tableName())), GoldenTablesTest.dump(out.resolve(t.tableName())),
+                    t.tableName());
+        }
+    }
+}
