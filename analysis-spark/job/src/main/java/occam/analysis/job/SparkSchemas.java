@@ -43,6 +43,7 @@ final class SparkSchemas {
             case FLOAT -> DataTypes.FloatType;
             case BOOLEAN -> DataTypes.BooleanType;
             case STRING -> DataTypes.StringType;
+            case BYTES -> DataTypes.BinaryType;
             case ARRAY -> DataTypes.createArrayType(dataType(table, column, s.getElementType()), false);
             case MAP -> DataTypes.createMapType(DataTypes.StringType, dataType(table, column, s.getValueType()), false);
             default -> throw new IllegalStateException(table.tableName() + "." + column + ": no Spark type for " + s);

@@ -87,6 +87,14 @@ class GoldenTablesTest {
         archive.writeCheckpoint(new Checkpoint("golden-l1", 9, 27, nan));
     }
 
+    static String sha256(byte[] bytes) {
+        try {
+            return bytes.length + " bytes, sha256 " + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** One line per row, columns by name, doubles in hex so equal text means equal bits; lines sorted. */
     static String dump(Path table) throws IOException {
         boolean hasFiles;
@@ -102,7 +110,7 @@ class GoldenTablesTest {
             for (StructField f : row.schema().fields()) {
                 Object v = row.get(row.fieldIndex(f.name()));
                 cells.put(f.name(), v instanceof Double d ? Double.toHexString(d)
-                        : v instanceof Float x ? Float.toHexString(x) : String.valueOf(v));
+                        : v instanceof Float x ? Float.toHexString(x) : v instanceof byte[] b ? sha256(b) : String.valueOf(v));
             }
             lines.add(cells.toString());
         }
