@@ -52,6 +52,46 @@ class OccamCliTest {
         // a second demo reuses the runs and finds every checkpoint analysed
         assertEquals(0, Occam.commandLine().execute("demo", "--out", out.toString(), "--p", "11", "--epochs", "6",
                 "--grid-taus", "3", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1", "--master", "local[2]"));
+
+        // every reported size is backed by stored bytes that decode to a model with the reported loss ...
+        String[] verify = {"verify", "-a", out.resolve("archive").toString(), "-t", out.resolve("tables").toString()};
+        assertEquals(0, Occam.commandLine().execute(verify));
+        // ... and one flipped byte of one stored message is found and named
+        String row = flipOneByte(out.resolve("tables/coarse_models/run_id=add-ours-s0"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(1, Occam.commandLine().execute(verify));
+        } finally {
+            System.setErr(old);
+        }
+        assertTrue(err.toString().contains("add-ours-s0@" + row), err.toString());
+    }
+
+    /** Rewrites the partition's Parquet file with one byte of the last checkpoint's paper message at epsilon 1 changed. */
+    static String flipOneByte(Path partition) throws Exception {
+        Path file;
+        try (Stream<Path> files = Files.list(partition)) {
+            file = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        Path flipped = partition.resolveSibling("flipped.parquet");
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement s = db.createStatement()) {
+            String src = "read_parquet('" + file + "')";
+            int step;
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT max(step) FROM " + src + " WHERE codec = 'paper' AND epsilon = 1.0")) {
+                rs.next();
+                step = rs.getInt(1);
+            }
+            // the 40th hex digit (inside the bzip2 stream's first block) turned into another one
+            s.execute("COPY (SELECT * REPLACE (CASE WHEN codec = 'paper' AND epsilon = 1.0 AND step = " + step
+                    + " THEN from_hex(substr(hex(message), 1, 39) || CASE substr(hex(message), 40, 1) WHEN '0' THEN '1' ELSE '0' END"
+                    + " || substr(hex(message), 41)) ELSE message END AS message) FROM " + src + ") TO '" + flipped
+                    + "' (FORMAT PARQUET)");
+            Files.move(flipped, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return step + " epsilon 1.0 codec paper";
+        }
     }
 
     @Test
