@@ -97,7 +97,7 @@ class ExitStatusTest {
 
     @Test
     void unknownOrMissingCommandIsBadUsage() {
-        badUsage("occam: unknown command 'frobnicate': expected one of train, import, analyze, report, status, demo, sweep, help"
+        badUsage("occam: unknown command 'frobnicate': expected one of train, import, analyze, report, status, demo, sweep, verify, help"
                 + " (see 'occam --help')", "frobnicate");
         badUsage("occam: a command is required: one of train, analyze, report, status, demo, help (see 'occam --help')");
         badUsage("occam: unknown option '--frobnicate' (see 'occam --help')", "--frobnicate");
@@ -149,6 +149,20 @@ class ExitStatusTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("\"quarantined\" : 2") && r.out().contains("\"epochs_planned\" : 2")
                 && r.out().contains("\"values_finite\" : 2"), r.out());
+    }
+
+    @Test
+    void verifyChecksItsDirectoriesAndFiltersAndFailsOnTablesWithoutStoredModels() throws Exception {
+        Path missing = dir.resolve("nowhere");
+        badUsage("occam verify: " + missing.resolve("runs") + ": no such directory (see 'occam verify --help')",
+                "verify", "-a", missing.toString(), "-t", dir.toString());
+        Path archive = dir.resolve("archive");
+        Files.createDirectories(archive.resolve("runs"));
+        badUsage("occam verify: --settings-hash xyz: expected 16 hex digits (see 'occam verify --help')",
+                "verify", "-a", archive.toString(), "-t", dir.toString(), "--settings-hash", "xyz");
+        Path tables = Files.createDirectories(dir.resolve("tables"));
+        assertEquals(1, occam("verify", "-a", archive.toString(), "-t", tables.toString()).status(),
+                "tables without stored models cannot be verified");
     }
 
     @Test

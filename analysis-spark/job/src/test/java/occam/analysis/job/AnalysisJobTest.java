@@ -119,9 +119,13 @@ class AnalysisJobTest {
             assertEquals(expected, describe(t), t.tableName());
         }
         int eps = SETTINGS.epsilons().size();
-        assertEquals(3 * eps, count(Table.COMPLEXITY, "true"));
+        // a row per checkpoint, epsilon and codec (paper, integer); a fit per checkpoint and codec
+        assertEquals(3 * eps * 2, count(Table.COMPLEXITY, "true"));
+        assertEquals(3 * eps, count(Table.COMPLEXITY, "codec = 'integer'"));
         assertEquals(3, count(Table.BASELINES, "true"));
-        assertEquals(3, count(Table.RATE_DISTORTION_FITS, "true"));
+        assertEquals(3 * 2, count(Table.RATE_DISTORTION_FITS, "true"));
+        assertEquals(count(Table.COMPLEXITY, "source = 'search'"), count(Table.COARSE_MODELS, "true"),
+                "every searched best's message is stored");
         assertEquals(3 * eps * 9, count(Table.SPECTRA, "true"));
         // one level over the taus 0, 0.5, 1: tau = 1 (Algorithm 2, phase quantization) is measured at deltaMin and,
         // since the checkpoint itself fits, at deltaMax, then bisected 3 times per epsilon; tau 0 fails everything at
@@ -170,7 +174,7 @@ class AnalysisJobTest {
             List<List<String>> old = after.get(t).stream().filter(r -> !r.contains("step=4")).toList();
             assertEquals(before.get(t), old, t.tableName() + ": rows of other checkpoints unchanged");
         }
-        assertEquals(4 * SETTINGS.epsilons().size(), count(Table.COMPLEXITY, "true"));
+        assertEquals(4 * SETTINGS.epsilons().size() * 2, count(Table.COMPLEXITY, "true"));
     }
 
     @Test
@@ -190,8 +194,8 @@ class AnalysisJobTest {
         assertNotEquals(SETTINGS.hash(), other.hash());
         AnalysisJob.Summary s = analyze(out, other, false, "");
         assertEquals(4, s.analysed());
-        assertEquals(4 * SETTINGS.epsilons().size(), count(Table.COMPLEXITY, "settings_hash = '" + SETTINGS.hash() + "'"));
-        assertEquals(4 * 2, count(Table.COMPLEXITY, "settings_hash = '" + other.hash() + "'"));
+        assertEquals(4 * SETTINGS.epsilons().size() * 2, count(Table.COMPLEXITY, "settings_hash = '" + SETTINGS.hash() + "'"));
+        assertEquals(4 * 2 * 2, count(Table.COMPLEXITY, "settings_hash = '" + other.hash() + "'"));
     }
 
     @Test
@@ -252,6 +256,7 @@ class AnalysisJobTest {
             case DOUBLE -> "DOUBLE";
             case BOOLEAN -> "BOOLEAN";
             case STRING -> "VARCHAR";
+            case BYTES -> "BLOB";
             default -> throw new IllegalArgumentException(s.toString());
         };
     }
