@@ -57,7 +57,7 @@ class AggregateReportTest {
             }
         }
         assertEquals(0, new CommandLine(new AnalyzeCommand()).execute("-i", archive.toString(), "-o", tables.toString(),
-                "--grid-taus", "2", "--grid-deltas", "2", "--refine-steps", "1", "--master", "local[2]"));
+                "--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "1", "--master", "local[2]"));
         assertEquals(0, new CommandLine(new ReportCommand()).execute("-a", archive.toString(), "-t", tables.toString(), "-o",
                 KEEP.resolve("two-seeds").toString()));
         loaded = ReportData.load(archive, tables, 1.0, null);
