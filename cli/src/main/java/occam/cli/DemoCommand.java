@@ -13,6 +13,7 @@ import occam.training.RunPlan;
 import occam.training.Trainer;
 import occam.training.TrainingConfig;
 import occam.training.TrainingResult;
+import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -111,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new CommandLine.ParameterException(line, "--epochs " + epochs + ": expected at least 1");
         }
-        if (!isPrime(p)) {
+        if (!Dataset.isPrime(p)) {
             throw new CommandLine.ParameterException(line, "--p " + p + ": expected a prime (the tasks are modulo p)");
         }
         if (threads < 0) {
@@ -123,17 +124,5 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(line, "--grid-taus " + gridTaus + ", --bisection-steps " + bisectionSteps
                     + ", --search-levels " + levels + ", --refine-steps " + refineSteps + ": " + e.getMessage());
         }
-    }
-
-    private static boolean isPrime(int n) {
-        if (n < 2) {
-            return false;
-        }
-        for (int d = 2; (long) d * d <= n; d++) {
-            if (n % d == 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }
