@@ -124,7 +124,8 @@ class ReadmeSnippetsTest {
         }
         TreeSet<String> outputTables = new TreeSet<>();
         for (Table t : Table.values()) {
-            if (t.schema().getField("settings_hash") != null) {
+            // claims is written by occam report, not by analyze: its snippet-free description is in schemas/README.md
+            if (t.schema().getField("settings_hash") != null && t != Table.CLAIMS) {
                 outputTables.add(t.tableName());
             }
         }

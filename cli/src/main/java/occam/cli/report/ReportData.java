@@ -83,8 +83,11 @@ final class ReportData {
                 + checkpoints + " checkpoint(s) were quarantined (" + checks + ")" + hint;
     }
 
-    private String table(Path root, String name) {
-        return TableFiles.scan(root, Table.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
+    /** The figures show the paper codec, the paper's measure; the integer codec's rows are read by name. */
+    private String table(Path root, String name) throws SQLException {
+        Table t = Table.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        return t == Table.COMPLEXITY || t == Table.RATE_DISTORTION_FITS ? TableFiles.scanPaperCodec(db, root, t)
+                : TableFiles.scan(root, t);
     }
 
     private String mostUsedHash(double epsilon) throws SQLException {

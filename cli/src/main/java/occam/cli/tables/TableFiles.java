@@ -32,6 +32,24 @@ public final class TableFiles {
     /** The DuckDB table function over every partition of the table ({@code run_id} from the directory names). */
     public static String scan(Path root, Table table) {
         return "read_parquet('" + root.resolve(table.tableName()).toString().replace("'", "''")
-                + "/*/*.parquet', hive_partitioning = true)";
+                + "/*/*.parquet', hive_partitioning = true, union_by_name = true)";
+    }
+
+    /**
+     * The table's rows of the paper codec: {@code complexity} and {@code rate_distortion_fits} hold a row per codec
+     * (paper, integer); rows written before the integer codec have no codec (null, or no column at all) and are
+     * the paper's.
+     */
+    public static String scanPaperCodec(java.sql.Connection db, Path root, Table table) throws java.sql.SQLException {
+        String scan = scan(root, table);
+        try (java.sql.Statement s = db.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
+            while (rs.next()) {
+                if ("codec".equals(rs.getString(1))) {
+                    return "(SELECT * FROM " + scan + " WHERE coalesce(codec, 'paper') = 'paper')";
+                }
+            }
+        }
+        return scan;
     }
 }
