@@ -99,7 +99,7 @@ class ExitStatusTest {
     void unknownOrMissingCommandIsBadUsage() {
         badUsage("occam: unknown command 'frobnicate': expected one of train, import, analyze, report, status, demo, sweep, verify, help"
                 + " (see 'occam --help')", "frobnicate");
-        badUsage("occam: a command is required: one of train, analyze, report, status, demo, help (see 'occam --help')");
+        badUsage("occam: a command is required: one of train, import, analyze, report, status, demo, sweep, verify, help (see 'occam --help')");
         badUsage("occam: unknown option '--frobnicate' (see 'occam --help')", "--frobnicate");
     }
 
