@@ -110,6 +110,14 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers (default: 1 add/mul, 2 others).")
     Integer layers;
 
+    // The authors' released model has a row per vocabulary token; keeping only the 4 rows it reads would measure
+    // a smaller model than theirs, so the choice is the user's, not inferred.
+    @Option(names = "--position-table", paramLabel = "TABLE", defaultValue = "sequence",
+            description = "Rows of embed.position to import: sequence (one per input position, 4) or vocabulary (one"
+                    + " per token, p + 2, as the authors' released Flax model and occam train's default) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String positionTable;
+
     @Option(names = "--d-model", paramLabel = "N", defaultValue = "128", description = "Model width (default: ${DEFAULT-VALUE}).")
     int dModel;
 
@@ -247,7 +255,12 @@ public final class ImportCommand implements Callable<Integer> {
         try {
             int nLayers = layers != null ? layers : t.defaultLayers();
             model = new ModelSpec(ModelSpec.ARCHITECTURE, p + 2, 4, dModel, heads, dMlp, nLayers, ModelSpec.GELU_TANH,
-                    layerNormEps, 1e-9);
+                    layerNormEps, 1e-9, switch (positionTable) {
+                        case "sequence" -> 4;
+                        case "vocabulary" -> p + 2;
+                        default -> throw new IllegalArgumentException(
+                                "--position-table " + positionTable + ": expected sequence or vocabulary");
+                    });
             fraction = trainFraction != null ? trainFraction : t.defaultTrainFraction();
             examples = trainPairs == null ? TrainingSplit.fromSeed(t, p, fraction, seed) : null;
         } catch (IllegalArgumentException e) {

@@ -114,6 +114,21 @@ class ImportCommandTest {
     }
 
     @Test
+    void theAuthorsWholePositionalTableImportsWithAVocabularySizedTable() {
+        Path npz = Fixtures.dir().resolve("npz/params_1.npz");
+        run("--run-id", "npz-vocab", "--position-table", "vocabulary", npz.toString());
+        Checkpoint c = imported().readCheckpoint("npz-vocab", 1);
+        assertArrayEquals(new int[] {25, 128}, c.tensor("embed.position").shape(), "p + 2 = 25 rows, every one of the file's");
+        Checkpoint four = original.readCheckpoint(ORIGINAL, 1);
+        float[] all = c.tensor("embed.position").values();
+        float[] first = four.tensor("embed.position").values();
+        for (int i = 0; i < first.length; i++) {
+            assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(all[i]), "the leading rows are the same");
+        }
+        assertEquals(25, imported().readRun("npz-vocab").model().positionRows());
+    }
+
+    @Test
     void theSplitCanComeFromACsvOrParquetFileOfTrainingPairs() throws Exception {
         StringBuilder csv = new StringBuilder("a,b\n");
         for (Example e : original.readExamples(ORIGINAL)) {
