@@ -32,7 +32,7 @@ class OccamCliTest {
         try (Stream<Path> files = Files.list(out.resolve("report"))) {
             pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
         }
-        assertEquals(List.of("complexity-add-none-s0.png", "complexity-add-ours-s0.png", "complexity-add-wd-s0.png",
+        assertEquals(List.of("codecs.png", "complexity-add-none-s0.png", "complexity-add-ours-s0.png", "complexity-add-wd-s0.png",
                 "description-length.png", "effective-rank.png", "generalization-bound.png", "mean-complexity-add.png",
                 "mean-description-length-add.png", "mean-effective-rank-add.png", "mean-generalization-bound-add.png",
                 "mean-quantization-only-add.png", "naive-bzip2.png", "quantization-only.png", "rate-distortion.png"), pngs);

@@ -41,6 +41,11 @@ final class Figures {
         charts.put("generalization-bound", perRun(runs, "Generalization bound on the error rate (paper Fig. 5, delta = 0.05)",
                 "error-rate bound (log scale)", true, RunSeries::generalizationBound, true));
         charts.put("rate-distortion", rateDistortion(runs));
+        if (runs.stream().anyMatch(r -> java.util.Arrays.stream(r.integerBytes()).anyMatch(Double::isFinite))) {
+            charts.put("codecs", perRun(runs, "Paper codec (float32 + bzip2) over the integer codec, epsilon = "
+                    + fmt(data.epsilon()) + " nats: each codec's own best", "size ratio, paper / integer", false,
+                    RunSeries::codecRatio));
+        }
         charts.values().forEach(Figures::fitLegend);
         return charts;
     }

@@ -47,7 +47,8 @@ final class Report {
                     .append("</td><td>").append(escape(run.regime())).append("</td><td>").append(epoch(run.memorizationEpoch()))
                     .append("</td><td>").append(epoch(run.generalizationEpoch()))
                     .append("</td><td>").append(String.format("%,.0f @%s", peak[1], Figures.fmt(peak[0])))
-                    .append("</td><td>").append(String.format("%,.0f", last)).append("</td></tr>\n");
+                    .append("</td><td>").append(String.format("%,.0f", last))
+                    .append("</td><td>").append(lastInteger(run)).append("</td></tr>\n");
         }
         String html = """
                 <!doctype html>
@@ -66,7 +67,8 @@ final class Report {
                 training loss is within epsilon = %s nats of the checkpoint's (settings %s). Memorization: first logged
                 epoch with train accuracy &ge; 0.99; generalization: the same for test accuracy.</p>
                 <table><tr><th>run</th><th>task</th><th>regime</th><th>memorization</th><th>generalization</th>
-                <th>peak complexity (bytes @epoch)</th><th>last complexity (bytes)</th></tr>
+                <th>peak complexity (bytes @epoch)</th><th>last complexity (bytes)</th>
+                <th>last, integer codec (bytes; paper / integer)</th></tr>
                 %s</table>
                 %s</body></html>
                 """.formatted(ClaimsSection.CSS, ClaimsSection.html(claims, claimsFile.toString()), means, Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
@@ -74,6 +76,15 @@ final class Report {
         Files.writeString(index, html);
         written.add(index);
         return written;
+    }
+
+    private static String lastInteger(RunSeries run) {
+        double[] v = run.integerBytes();
+        if (v.length == 0 || Double.isNaN(v[v.length - 1])) {
+            return "-";
+        }
+        double paper = run.complexityBytes()[v.length - 1];
+        return String.format("%,.0f (%.2fx)", v[v.length - 1], paper / v[v.length - 1]);
     }
 
     private static String epoch(int e) {

@@ -136,7 +136,33 @@ final class ReportData {
                 + " WHERE run_id = ? AND settings_hash = '" + hash + "' LIMIT 1", 1, id);
         return new RunSeries(id, run[1], run[2], Long.parseLong(run[5]), Integer.parseInt(run[3]), Integer.parseInt(run[4]), m[0], m[1], m[2],
                 c[0], c[1], c[2], c[3], c[4], c[5], c[6], label[0].length > 0 ? label[0][0] : Double.NaN,
-                rateDistortion(id, hash));
+                rateDistortion(id, hash), integerBytes(id, hash, epsilon, c[0]));
+    }
+
+    /** The integer codec's complexity at each of {@code steps} (NaN where it has none, e.g. tables written before it). */
+    private double[] integerBytes(String id, String hash, double epsilon, double[] steps) throws SQLException {
+        double[] out = new double[steps.length];
+        java.util.Arrays.fill(out, Double.NaN);
+        String scan = TableFiles.scan(tables, Table.COMPLEXITY);
+        boolean perCodec = false;
+        try (java.sql.Statement st = db.createStatement(); ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
+            while (rs.next()) {
+                perCodec |= "codec".equals(rs.getString(1));
+            }
+        }
+        if (!perCodec) {
+            return out;
+        }
+        double[][] c = columns("SELECT step, compressed_bytes FROM " + scan + " WHERE run_id = ? AND settings_hash = '" + hash
+                + "' AND epsilon = " + epsilon + " AND codec = 'integer' ORDER BY step", 2, id);
+        java.util.Map<Double, Double> byStep = new java.util.HashMap<>();
+        for (int i = 0; i < c[0].length; i++) {
+            byStep.put(c[0][i], c[1][i]);
+        }
+        for (int i = 0; i < steps.length; i++) {
+            out[i] = byStep.getOrDefault(steps[i], Double.NaN);
+        }
+        return out;
     }
 
     private RunSeries.RateDistortion rateDistortion(String id, String hash) throws SQLException {

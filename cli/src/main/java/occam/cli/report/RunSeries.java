@@ -22,7 +22,8 @@ record RunSeries(
         double[] naiveBytes,
         double[] effectiveRank,
         double labelCodeBits,
-        RateDistortion rateDistortion) {
+        RateDistortion rateDistortion,
+        double[] integerBytes) {
 
     /** Bytes against epsilon at the run's last analysed checkpoint, and the fit a ln(eps) + b. */
     record RateDistortion(int step, double[] epsilons, double[] bytes, double a, double b, double rSquared) {}
@@ -62,6 +63,15 @@ record RunSeries(
     Claims.Run claimsRun() {
         return new Claims.Run(runId, task, regime, seed, metricEpochs, trainAccuracy, testAccuracy, steps, complexityBytes,
                 totalDescriptionBits, generalizationBound, quantizationOnlyBytes, naiveBytes);
+    }
+
+    /** Paper codec bytes over integer codec bytes at each analysed step (NaN where the integer codec has no row). */
+    double[] codecRatio() {
+        double[] out = new double[complexityBytes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = complexityBytes[i] / integerBytes[i];
+        }
+        return out;
     }
 
     String label() {
