@@ -24,7 +24,7 @@ import occam.schemas.Table;
 final class OutputTables {
 
     static final List<Table> TABLES = List.of(Table.EVALUATIONS, Table.COMPLEXITY, Table.BASELINES, Table.SPECTRA,
-            Table.RATE_DISTORTION_FITS, Table.QUARANTINE);
+            Table.RATE_DISTORTION_FITS, Table.COARSE_MODELS, Table.QUARANTINE);
 
     private OutputTables() {}
 
@@ -36,7 +36,9 @@ final class OutputTables {
                 if (!hasFiles(root.resolve(t.tableName()))) {
                     continue;
                 }
-                String cols = t.schema().getFields().stream().map(f -> "\"" + f.name() + "\"")
+                // a stored message compares by its digest
+                String cols = t.schema().getFields().stream().map(f -> f.schema().getType() == org.apache.avro.Schema.Type.BYTES
+                        ? "md5(\"" + f.name() + "\") AS \"" + f.name() + "\"" : "\"" + f.name() + "\"")
                         .collect(Collectors.joining(", "));
                 String sql = "SELECT " + cols + " FROM read_parquet('" + root + "/" + t.tableName()
                         + "/*/*.parquet', hive_partitioning = true) ORDER BY ALL";

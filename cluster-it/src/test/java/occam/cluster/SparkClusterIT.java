@@ -92,7 +92,8 @@ class SparkClusterIT {
         assertEquals(1, reference.size(), "one settings hash");
         String hash = reference.keySet().iterator().next();
         assertEquals(4, reference.get(hash).get(Table.BASELINES.tableName()).size(), "a baseline per checkpoint");
-        assertEquals(4 * 7, reference.get(hash).get(Table.COMPLEXITY.tableName()).size(), "4 checkpoints x 7 epsilons");
+        assertEquals(4 * 7 * 2, reference.get(hash).get(Table.COMPLEXITY.tableName()).size(),
+                "4 checkpoints x 7 epsilons x 2 codecs");
     }
 
     @AfterAll
