@@ -15,6 +15,7 @@ import occam.analysis.engine.codec.PaperCodec;
 import occam.analysis.engine.codec.StepSizes;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.coarse.CoarseKey;
+import occam.analysis.engine.coarse.FactorSplit;
 import occam.analysis.engine.figures.RateDistortionFit;
 import occam.analysis.engine.figures.SpectralSummary;
 import occam.analysis.engine.loss.LossEvaluator;
@@ -22,6 +23,8 @@ import occam.analysis.engine.loss.LossResult;
 import occam.analysis.engine.lowrank.MatrixSvd;
 import occam.analysis.engine.model.CoarseModel;
 import occam.analysis.engine.search.CoarseSearch;
+import occam.analysis.engine.search.DeltaBoundary;
+import occam.analysis.engine.search.SearchPlan;
 import occam.analysis.engine.search.SearchResult;
 import occam.analysis.engine.search.Seeds;
 import occam.schemas.Checkpoint;
@@ -104,12 +107,24 @@ public final class CheckpointAnalyzer {
                 .map(p -> EvaluationRow.of(header, p, epsilons, p.compressedBytes() == null ? null : measurer.integerBytes.get(p.key())))
                 .toList();
         LossEvaluator testEvaluator = run.testSplit().isEmpty() ? null : LossEvaluator.prepare(spec, run.testSplit());
-        Map<CoarseKey, ComplexityRow.TestFigures> testFigures = new HashMap<>();
-        Map<CoarseKey, CoarseModel> bestModels = new HashMap<>();
+        Map<ModelId, ComplexityRow.TestFigures> testFigures = new HashMap<>();
+        Map<ModelId, CoarseModel> bestModels = new HashMap<>();
+        // the integer codec's own choice: the smallest by its size among the same compressed (boundary) models, and
+        // the boundary models of those configurations on the balanced factor split. One pass per level, over the
+        // bests of the levels up to it: a plan with a level less runs exactly the first passes, so the half-budget
+        // answer is that plan's answer (the passes share their measured models)
+        List<BalancedPass> passes = new ArrayList<>();
+        for (int level = 0; level < settings.levels(); level++) {
+            BalancedPass pass = new BalancedPass(settings.plan(), measurer);
+            for (double epsilon : epsilons) {
+                pass.explore(smallestBy(result, epsilon, level + 1, measurer.integerBytes), epsilon);
+            }
+            passes.add(pass);
+        }
 
         // per epsilon: the chosen model, and the spectra at its ranks
         ComplexityRow.Chosen naive = new ComplexityRow.Chosen(ComplexityRow.SOURCE_NAIVE, 1.0, 0.0, grainer.denseKey(0).ranksKept(),
-                naiveBytes, base.meanLossNats(), 0.0, base.errorRate(), base.dataBits());
+                naiveBytes, base.meanLossNats(), 0.0, base.errorRate(), base.dataBits(), null);
         List<ComplexityRow> complexity = new ArrayList<>();
         List<SpectrumRow> spectra = new ArrayList<>();
         List<MatrixSvd> svds = grainer.svds();
@@ -122,33 +137,31 @@ public final class CheckpointAnalyzer {
             SearchResult.Point<CoarseKey, Measurement> q = choice.quantizationOnly();
             SearchResult.Point<CoarseKey, Measurement> half = choice.halfBudget();
             int counted = (int) result.points().stream().filter(p -> p.epsilon() == null || p.epsilon() == epsilon).count();
-            // the integer codec's own choice among the same compressed (boundary) models: the smallest by its size
-            SearchResult.Point<CoarseKey, Measurement> intBest = smallestBy(result, epsilon, Integer.MAX_VALUE, measurer.integerBytes);
-            SearchResult.Point<CoarseKey, Measurement> intHalf = result.hasHalfBudget()
-                    ? smallestBy(result, epsilon, settings.levels() - 1, measurer.integerBytes) : null;
+            Candidate intHalf = result.hasHalfBudget() ? integerBest(passes.subList(0, settings.levels() - 1), epsilon) : null;
+            Candidate intBest = integerBest(passes, epsilon);
             SearchResult.Point<CoarseKey, Measurement> intQ = largestQuantizationOnly(result, epsilon);
             for (String codec : List.of(Codec.PAPER.name(), Codec.INTEGER.name())) {
                 boolean paper = codec.equals(Codec.PAPER.name());
-                SearchResult.Point<CoarseKey, Measurement> b = paper ? best : intBest;
-                SearchResult.Point<CoarseKey, Measurement> h = paper ? half : intHalf;
+                Candidate b = paper ? Candidate.paper(best, best == null ? 0 : best.compressedBytes()) : intBest;
+                Candidate h = paper ? Candidate.paper(half, half == null ? 0 : half.compressedBytes()) : intHalf;
                 SearchResult.Point<CoarseKey, Measurement> qq = paper ? q : intQ;
                 Long qBytes = qq == null ? null : paper ? qq.compressedBytes() : measurer.integerBytes.get(qq.key());
-                ComplexityRow.Chosen chosen = b == null ? naive
-                        : chosen(b, paper ? b.compressedBytes() : measurer.integerBytes.get(b.key()));
-                Long halfBytes = h == null ? null : paper ? h.compressedBytes() : measurer.integerBytes.get(h.key());
+                ComplexityRow.Chosen chosen = b == null ? naive : b.chosen();
+                Long halfBytes = h == null ? null : h.bytes();
                 ComplexityRow.TestFigures test = b == null || testEvaluator == null ? ComplexityRow.TestFigures.NONE
-                        : testFigures.computeIfAbsent(b.key(), k -> {
-                            LossResult r = testEvaluator.evaluate(bestModels.computeIfAbsent(k, grainer::build));
+                        : testFigures.computeIfAbsent(b.id(), id -> {
+                            LossResult r = testEvaluator.evaluate(bestModels.computeIfAbsent(id, i -> grainer.build(i.key(), i.split())));
                             return new ComplexityRow.TestFigures(r.meanLossNats(), r.accuracy());
                         });
+                int points = paper ? counted : counted + passes.get(passes.size() - 1).measuredFor(epsilon);
                 ComplexityRow row = ComplexityRow.of(header, epsilon, codec, chosen, n, settings.boundDelta(),
-                        new ComplexityRow.QuantizationOnly(qq == null ? null : qq.delta(), qBytes), counted,
+                        new ComplexityRow.QuantizationOnly(qq == null ? null : qq.delta(), qBytes), points,
                         new ComplexityRow.Settledness(b == null ? null : b.level(), halfBytes), test);
                 complexity.add(row);
                 if (b != null) {
                     fitPoints.computeIfAbsent(codec, c -> new ArrayList<>()).add(new double[] {epsilon, row.compressedBytes()});
-                    CoarseModel model = bestModels.computeIfAbsent(b.key(), grainer::build);
-                    byte[] message = (paper ? Codec.PAPER : Codec.INTEGER).encode(model, StepSizes.uniform(b.key().delta()));
+                    CoarseModel model = bestModels.computeIfAbsent(b.id(), i -> grainer.build(i.key(), i.split()));
+                    byte[] message = (paper ? Codec.PAPER : Codec.INTEGER).encode(model, StepSizes.uniform(b.id().key().delta()));
                     if (message.length != row.compressedBytes()) {
                         throw new IllegalStateException(where + ": the " + codec + " message of the best model at epsilon " + epsilon
                                 + " is " + message.length + " bytes, its size was measured as " + row.compressedBytes());
@@ -179,10 +192,104 @@ public final class CheckpointAnalyzer {
         return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fits, models, stats);
     }
 
-    private static ComplexityRow.Chosen chosen(SearchResult.Point<CoarseKey, Measurement> p, long bytes) {
-        Measurement m = p.measured();
-        return new ComplexityRow.Chosen(ComplexityRow.SOURCE_SEARCH, p.tau(), p.delta(), p.key().ranksKept(), bytes,
-                m.lossNats(), m.lossIncrease(), 1 - m.accuracy(), m.dataBits());
+    /** The smallest of every pass's choice for {@code epsilon}. */
+    private static Candidate integerBest(List<BalancedPass> passes, double epsilon) {
+        Candidate best = null;
+        for (BalancedPass pass : passes) {
+            best = Candidate.smaller(best, pass.best(epsilon));
+        }
+        return best;
+    }
+
+    /** A coarse model of the checkpoint: its ranks and Delta, and how its kept matrices are split into factors. */
+    private record ModelId(CoarseKey key, FactorSplit split) {}
+
+    /** A model a complexity row can report: where the search found it, its figures and its size under one codec. */
+    private record Candidate(double tau, int level, ModelId id, Measurement measured, long bytes) {
+
+        /** A search point on the paper's split, sized {@code bytes}; null for null. */
+        static Candidate paper(SearchResult.Point<CoarseKey, Measurement> p, long bytes) {
+            return p == null ? null : new Candidate(p.tau(), p.level(), new ModelId(p.key(), FactorSplit.PAPER), p.measured(), bytes);
+        }
+
+        /** The smaller of two, either possibly null; a tie keeps {@code a}. */
+        static Candidate smaller(Candidate a, Candidate b) {
+            return a == null ? b : b == null || !b.isSmallerThan(a) ? a : b;
+        }
+
+        /** Fewer bytes, then a smaller loss increase. */
+        boolean isSmallerThan(Candidate o) {
+            return bytes != o.bytes ? bytes < o.bytes : measured.lossIncrease() < o.measured.lossIncrease();
+        }
+
+        ComplexityRow.Chosen chosen() {
+            Measurement m = measured;
+            return new ComplexityRow.Chosen(ComplexityRow.SOURCE_SEARCH, tau, id.key().delta(), id.key().ranksKept(), bytes, m.lossNats(),
+                    m.lossIncrease(), 1 - m.accuracy(), m.dataBits(), id.split().column());
+        }
+    }
+
+    /**
+     * The integer codec's pass over the balanced factor split ({@link FactorSplit}): for each configuration the search
+     * found best under the integer codec, the largest valid Delta on the balanced split (bisected from the paper
+     * split's, to {@link DeltaBoundary#width}, the same for every budget), sized by the integer codec. Each configuration's models are measured
+     * once and serve every epsilon; {@link #explore} runs for every epsilon before {@link #best} chooses, so the
+     * choice does not depend on the order of the epsilons.
+     */
+    private static final class BalancedPass {
+        final SearchPlan plan;
+        final Measurer measurer;
+        final Map<String, DeltaBoundary<Measurement>> boundaries = new HashMap<>();
+        final Map<Double, Set<String>> served = new HashMap<>();
+        final Map<ModelId, Candidate> sized = new LinkedHashMap<>();
+
+        BalancedPass(SearchPlan plan, Measurer measurer) {
+            this.plan = plan;
+            this.measurer = measurer;
+        }
+
+        /** The paper-split model each epsilon's exploration started from. */
+        final Map<Double, SearchResult.Point<CoarseKey, Measurement>> starts = new HashMap<>();
+
+        /** Remembers {@code p}, then finds and sizes its configuration's balanced boundary for {@code epsilon}. */
+        void explore(SearchResult.Point<CoarseKey, Measurement> p, double epsilon) {
+            starts.put(epsilon, p);
+            if (p == null || Arrays.stream(p.key().ranks()).allMatch(k -> k < 0)) {
+                return; // every matrix dense: no factors to split
+            }
+            CoarseKey key = p.key();
+            DeltaBoundary<Measurement> boundary = boundaries.computeIfAbsent(key.ranksKept(),
+                    r -> new DeltaBoundary<>(plan, d -> measurer.measureBalanced(new CoarseKey(key.ranks(), d)),
+                            DeltaBoundary.width(plan)));
+            served.computeIfAbsent(epsilon, e -> new HashSet<>()).add(key.ranksKept());
+            Integer j = boundary.largestValid(epsilon, p.delta());
+            if (j != null) {
+                ModelId id = new ModelId(new CoarseKey(key.ranks(), boundary.delta(j)), FactorSplit.BALANCED);
+                sized.computeIfAbsent(id, i -> new Candidate(p.tau(), p.level(), i, boundary.at(j),
+                        measurer.balancedIntegerBytes(i.key())));
+            }
+        }
+
+        /** The smallest of the paper-split start for {@code epsilon} and every balanced model sized that meets it. */
+        Candidate best(double epsilon) {
+            SearchResult.Point<CoarseKey, Measurement> p = starts.get(epsilon);
+            Candidate best = p == null ? null : Candidate.paper(p, measurer.integerBytes.get(p.key()));
+            for (Candidate c : sized.values()) {
+                if (SearchResult.meets(c.measured(), epsilon) && (best == null || c.isSmallerThan(best))) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        /** Balanced models measured for the configurations {@code epsilon} used. */
+        int measuredFor(double epsilon) {
+            int n = 0;
+            for (String ranks : served.getOrDefault(epsilon, Set.of())) {
+                n += boundaries.get(ranks).measuredCount();
+            }
+            return n;
+        }
     }
 
     /**
@@ -269,6 +376,8 @@ public final class CheckpointAnalyzer {
         final LongAdder compressNanos = new LongAdder();
         final LongAdder compressions = new LongAdder();
         final Map<CoarseKey, Long> integerBytes = new ConcurrentHashMap<>();
+        final Map<CoarseKey, Measurement> balanced = new HashMap<>();
+        final Map<CoarseKey, Long> balancedIntegerBytes = new HashMap<>();
 
         Measurer(CoarseGrainer grainer, LossEvaluator evaluator, double baseLoss) {
             this.grainer = grainer;
@@ -283,8 +392,17 @@ public final class CheckpointAnalyzer {
 
         @Override
         public Measurement measure(CoarseKey key) {
+            return measure(key, FactorSplit.PAPER);
+        }
+
+        /** A balanced-split model's figures, measured once per key (both balanced passes ask for the same ones). */
+        Measurement measureBalanced(CoarseKey key) {
+            return balanced.computeIfAbsent(key, k -> measure(k, FactorSplit.BALANCED));
+        }
+
+        Measurement measure(CoarseKey key, FactorSplit split) {
             long t0 = cpuNanos();
-            CoarseModel model = grainer.build(key);
+            CoarseModel model = grainer.build(key, split);
             long t1 = cpuNanos();
             LossResult r = evaluator.evaluate(model);
             long t2 = cpuNanos();
@@ -305,6 +423,21 @@ public final class CheckpointAnalyzer {
             coarseNanos.add(t1 - t0);
             compressNanos.add(t2 - t1);
             compressions.increment();
+            return bytes;
+        }
+
+        /** The integer codec's size of a balanced-split model (no bzip2), once per key. */
+        long balancedIntegerBytes(CoarseKey key) {
+            return balancedIntegerBytes.computeIfAbsent(key, k -> integerBytes(k, FactorSplit.BALANCED));
+        }
+
+        private long integerBytes(CoarseKey key, FactorSplit split) {
+            long t0 = cpuNanos();
+            CoarseModel model = grainer.build(key, split);
+            long t1 = cpuNanos();
+            long bytes = Codec.INTEGER.size(model, StepSizes.uniform(key.delta()));
+            coarseNanos.add(t1 - t0);
+            compressNanos.add(cpuNanos() - t1);
             return bytes;
         }
     }

@@ -34,14 +34,15 @@ public record ComplexityRow(
         Long halfBudgetBytes,
         String codec,
         Double testLossNats,
-        Double testAccuracy) {
+        Double testAccuracy,
+        String factorSplit) {
 
     public static final String SOURCE_SEARCH = "search";
     public static final String SOURCE_NAIVE = "naive";
 
     /** The model a row reports: a search's best or the naive stand-in. */
     record Chosen(String source, double tau, double delta, String ranksKept, long compressedBytes, double lossNats, double lossIncreaseNats,
-            double trainErrorRate, double dataBits) {}
+            double trainErrorRate, double dataBits, String factorSplit) {}
 
     /** How settled the best is: the level that found it and the best after all levels but the last (nullable). */
     record Settledness(Integer bestLevel, Long halfBudgetBytes) {}
@@ -61,6 +62,6 @@ public record ComplexityRow(
         return new ComplexityRow(h.schemaVersion(), h.settingsHash(), h.runId(), h.step(), h.updateStep(), epsilon, m.source(), m.tau(),
                 m.delta(), m.ranksKept(), m.compressedBytes(), bits, m.lossNats(), m.lossIncreaseNats(), m.trainErrorRate(), m.dataBits(),
                 bits + m.dataBits(), nTrain, bound, bound >= 1, q.delta(), q.bytes(), pointsEvaluated, s.bestLevel(), s.halfBudgetBytes(),
-                codec, test.lossNats(), test.accuracy());
+                codec, test.lossNats(), test.accuracy(), m.factorSplit());
     }
 }

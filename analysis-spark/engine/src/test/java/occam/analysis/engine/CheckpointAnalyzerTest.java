@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import occam.analysis.engine.codec.IntegerCodec;
 import occam.analysis.engine.codec.PaperCodec;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.loss.LossEvaluator;
@@ -110,6 +111,30 @@ class CheckpointAnalyzerTest {
             }
         }
         assertTrue(rows.get(0).compressedBytes() < analysis.baseline().naiveBzip2Bytes(), "coarse-graining compresses");
+    }
+
+    @Test
+    void theIntegerCodecsBestIsItsOwnAndNeverLargerThanOnTheSearchedModels() {
+        for (String codec : List.of(PaperCodec.NAME, IntegerCodec.NAME)) {
+            List<ComplexityRow> rows = analysis.complexity().stream().filter(r -> r.codec().equals(codec)).toList();
+            for (int i = 1; i < rows.size(); i++) {
+                assertTrue(rows.get(i).epsilon() < rows.get(i - 1).epsilon());
+                assertTrue(rows.get(i).compressedBytes() >= rows.get(i - 1).compressedBytes(), codec + ": non-increasing in epsilon");
+            }
+        }
+        for (ComplexityRow row : analysis.complexity()) {
+            if (!row.codec().equals(IntegerCodec.NAME) || !row.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                assertTrue(row.source().equals(ComplexityRow.SOURCE_NAIVE) ? row.factorSplit() == null : "paper".equals(row.factorSplit()));
+                continue;
+            }
+            long searched = analysis.evaluations().stream().filter(e -> e.integerBytes() != null && e.lossIncreaseNats() <= row.epsilon())
+                    .mapToLong(EvaluationRow::integerBytes).min().orElseThrow();
+            assertTrue(row.compressedBytes() <= searched, "epsilon " + row.epsilon() + ": " + row.compressedBytes() + " > " + searched);
+            assertTrue(List.of("paper", "balanced").contains(row.factorSplit()));
+            if (row.factorSplit().equals("balanced")) {
+                assertTrue(row.compressedBytes() < searched, "balanced only where smaller");
+            }
+        }
     }
 
     @Test

@@ -103,7 +103,8 @@ final class EngineAdapter {
                 r.tau(), r.delta(), r.ranksKept(), r.compressedBytes(), r.complexityBits(), r.lossNats(),
                 r.lossIncreaseNats(), r.trainErrorRate(), r.dataBits(), r.totalDescriptionBits(), r.nTrain(),
                 r.generalizationBound(), r.boundVacuous(), r.quantizationOnlyDelta(), r.quantizationOnlyBytes(),
-                r.pointsEvaluated(), r.bestLevel(), r.halfBudgetBytes(), r.codec(), r.testLossNats(), r.testAccuracy());
+                r.pointsEvaluated(), r.bestLevel(), r.halfBudgetBytes(), r.codec(), r.testLossNats(), r.testAccuracy(),
+                r.factorSplit());
     }
 
     private static Row baseline(BaselineRow r, String hash) {

@@ -19,7 +19,7 @@ import occam.schemas.TensorSpec;
  * tau < 1 each matrix keeps k(tau) singular triplets ({@link LowRank#rank}) and is stored as the factors
  * U_k diag(s_k) and V_k^T when k(m + n) < mn, else as the original matrix. Quantization applies to the factors
  * (computed in double, rounded once to float32) or to the matrix, and to every vector. Delta = 0 quantizes
- * nothing.
+ * nothing. The factors are U_k diag(s_k) and V_k^T unless another {@link FactorSplit} is asked for.
  */
 public final class CoarseGrainer {
 
@@ -82,6 +82,11 @@ public final class CoarseGrainer {
     }
 
     public CoarseModel build(CoarseKey key) {
+        return build(key, FactorSplit.PAPER);
+    }
+
+    /** The model of {@code key} with its kept matrices split into factors as {@code split} says. */
+    public CoarseModel build(CoarseKey key, FactorSplit split) {
         if (key.matrixCount() != svds.size()) {
             throw new IllegalArgumentException("key " + key + " has " + key.matrixCount() + " ranks, the model has " + svds.size()
                     + " matrices");
@@ -94,8 +99,10 @@ public final class CoarseGrainer {
             int k = ts.isMatrix() ? key.rank(m) : -1;
             if (k >= 0) {
                 MatrixSvd svd = svds.get(m);
+                boolean paper = split == FactorSplit.PAPER;
                 out.add(CoarseTensor.factored(ts.name(), svd.rows(), svd.cols(), k,
-                        Quantizer.quantize(svd.left(k), delta), Quantizer.quantize(svd.right(k), delta)));
+                        Quantizer.quantize(paper ? svd.left(k) : svd.balancedLeft(k), delta),
+                        Quantizer.quantize(paper ? svd.right(k) : svd.balancedRight(k), delta)));
             } else {
                 out.add(CoarseTensor.dense(ts.name(), ts.shape(), Quantizer.quantize(values.get(i), delta)));
             }

@@ -31,6 +31,35 @@ public record MatrixSvd(String name, int rows, int cols, double[] singularValues
         return out;
     }
 
+    /** The balanced left factor U_k diag(s_k)^1/2, [rows, k] row-major: the same product as {@link #left}, {@link #right}. */
+    public double[] balancedLeft(int k) {
+        int r = fullRank();
+        double[] roots = new double[k];
+        for (int c = 0; c < k; c++) {
+            roots[c] = Math.sqrt(singularValues[c]);
+        }
+        double[] out = new double[rows * k];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                out[i * k + c] = u[i * r + c] * roots[c];
+            }
+        }
+        return out;
+    }
+
+    /** The balanced right factor diag(s_k)^1/2 V_k^T, [k, cols] row-major. */
+    public double[] balancedRight(int k) {
+        int r = fullRank();
+        double[] out = new double[k * cols];
+        for (int c = 0; c < k; c++) {
+            double root = Math.sqrt(singularValues[c]);
+            for (int j = 0; j < cols; j++) {
+                out[c * cols + j] = v[j * r + c] * root;
+            }
+        }
+        return out;
+    }
+
     /** The right factor V_k^T, [k, cols] row-major. */
     public double[] right(int k) {
         int r = fullRank();

@@ -86,4 +86,44 @@ class LowRankTest {
         }
         assertArrayEquals(expected, product, 1e-6);
     }
+
+    @Test
+    void theBalancedSplitHasThePapersProductAndEqualTripletNorms() {
+        Random random = new Random(5);
+        int m = 12;
+        int n = 7;
+        float[] w = new float[m * n];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        MatrixSvd svd = LowRank.decompose("w", m, n, w);
+        int k = 4;
+        double[] l = svd.left(k);
+        double[] r = svd.right(k);
+        double[] bl = svd.balancedLeft(k);
+        double[] br = svd.balancedRight(k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double paper = 0;
+                double balanced = 0;
+                for (int c = 0; c < k; c++) {
+                    paper += l[i * k + c] * r[c * n + j];
+                    balanced += bl[i * k + c] * br[c * n + j];
+                }
+                assertEquals(paper, balanced, 1e-12);
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            double left = 0;
+            double right = 0;
+            for (int i = 0; i < m; i++) {
+                left += bl[i * k + c] * bl[i * k + c];
+            }
+            for (int j = 0; j < n; j++) {
+                right += br[c * n + j] * br[c * n + j];
+            }
+            assertEquals(svd.singularValues()[c], left, 1e-9, "column " + c + " of U diag(s)^1/2 has norm^2 s_c");
+            assertEquals(svd.singularValues()[c], right, 1e-9, "row " + c + " of diag(s)^1/2 V^T has norm^2 s_c");
+        }
+    }
 }
