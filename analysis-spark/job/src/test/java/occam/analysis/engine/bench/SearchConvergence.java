@@ -17,7 +17,7 @@ import occam.schemas.Example;
 
 /**
  * Measures how settled the default search's answer is on real checkpoints of an archive, one thread each: for
- * every (checkpoint, epsilon) the best size of the default search (x1, or the flags' search), of twice its budget (x2: one more level),
+ * every (checkpoint, epsilon, codec) the best size of the default search (x1, or the flags' search), of twice its budget (x2: one more level),
  * of another search seed (seed 1), and of engine version 1's default search as recorded in
  * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. Prints
  * the table, the targets' verdicts and the thread CPU time of each x1 search.
@@ -62,12 +62,12 @@ public final class SearchConvergence {
         if (!printBests) {
             System.out.println("default: " + x1.canonicalString());
             System.out.println("x2: levels " + x2.levels() + "; seed B: seed " + seedB.seed() + "; load average " + loadAverage());
-            System.out.println("run          step  epsilon      v1 B      x1 B   x1/v1  half-budget B  level      x2 B   x2/x1  seed-B B  B/x1");
+            System.out.println("run          step  codec    epsilon      v1 B      x1 B   x1/v1  half-budget B  level      x2 B   x2/x1  seed-B B  B/x1");
         }
-        double worstX2 = 0;
-        double worstSeed = 0;
+        Map<String, Double> worstX2 = new java.util.TreeMap<>();
+        Map<String, Double> worstSeed = new java.util.TreeMap<>();
         double worstV1 = Double.NEGATIVE_INFINITY;
-        boolean x2Larger = false;
+        Map<String, Boolean> x2Larger = new java.util.TreeMap<>();
         int naive = 0;
         List<String> costs = new ArrayList<>();
         for (String target : targets) {
@@ -83,6 +83,9 @@ public final class SearchConvergence {
                 long cpu = cpuNanos() - c0;
                 if (printBests) {
                     for (ComplexityRow r : one.complexity()) {
+                        if (!r.codec().equals("paper")) {
+                            continue; // the v1 file holds the paper codec's bests
+                        }
                         System.out.println(runId + "\t" + step + "\t" + r.epsilon() + "\t" + r.compressedBytes() + "\t" + r.source());
                     }
                     continue;
@@ -95,23 +98,24 @@ public final class SearchConvergence {
                     ComplexityRow r1 = one.complexity().get(e);
                     ComplexityRow r2 = two.complexity().get(e);
                     ComplexityRow rb = other.complexity().get(e);
-                    if (!r1.source().equals(ComplexityRow.SOURCE_SEARCH)) {
+                    if (!r1.source().equals(ComplexityRow.SOURCE_SEARCH) && r1.codec().equals("paper")) {
                         naive++;
                     }
                     if (r2.halfBudgetBytes() == null || r2.halfBudgetBytes() != r1.compressedBytes()) {
                         throw new IllegalStateException(runId + "@" + step + " epsilon " + r1.epsilon() + ": x2's half-budget best "
                                 + r2.halfBudgetBytes() + " is not x1's best " + r1.compressedBytes() + ": the budgets are not nested");
                     }
-                    Long old = v1.get(runId + "\t" + step + "\t" + r1.epsilon());
+                    String codec = r1.codec();
+                    Long old = codec.equals("paper") ? v1.get(runId + "\t" + step + "\t" + r1.epsilon()) : null;
                     double ratioX2 = (double) r2.compressedBytes() / r1.compressedBytes();
                     double ratioB = (double) rb.compressedBytes() / r1.compressedBytes();
-                    worstX2 = Math.max(worstX2, Math.abs(ratioX2 - 1));
-                    worstSeed = Math.max(worstSeed, Math.abs(ratioB - 1));
-                    x2Larger |= r2.compressedBytes() > r1.compressedBytes();
+                    worstX2.merge(codec, Math.abs(ratioX2 - 1), Math::max);
+                    worstSeed.merge(codec, Math.abs(ratioB - 1), Math::max);
+                    x2Larger.merge(codec, r2.compressedBytes() > r1.compressedBytes(), Boolean::logicalOr);
                     if (old != null) {
                         worstV1 = Math.max(worstV1, (double) r1.compressedBytes() / old - 1);
                     }
-                    System.out.printf("%-12s %5d  %-7s %9s %9d  %6s  %13s  %5s %9d  %6.3f %9d  %5.3f%n", runId, step, r1.epsilon(),
+                    System.out.printf("%-12s %5d  %-7s  %-7s %9s %9d  %6s  %13s  %5s %9d  %6.3f %9d  %5.3f%n", runId, step, codec, r1.epsilon(),
                             old == null ? "-" : old, r1.compressedBytes(), old == null ? "-" : String.format("%.3f", (double) r1.compressedBytes() / old),
                             r1.halfBudgetBytes() == null ? "-" : r1.halfBudgetBytes(), r1.bestLevel() == null ? "-" : r1.bestLevel(),
                             r2.compressedBytes(), ratioX2, rb.compressedBytes(), ratioB);
@@ -121,9 +125,11 @@ public final class SearchConvergence {
         if (printBests) {
             return;
         }
-        System.out.printf("converged: x2 changes a best by at most %.1f %% (target 5 %%), x2 larger than x1 anywhere: %s (target no)%n",
-                100 * worstX2, x2Larger);
-        System.out.printf("seed: seed B changes a best by at most %.1f %% (target 5 %%)%n", 100 * worstSeed);
+        for (String codec : worstX2.keySet()) {
+            System.out.printf("%s codec: converged: x2 changes a best by at most %.1f %% (target 5 %%), x2 larger than x1 anywhere: %s"
+                    + " (target no); seed B changes a best by at most %.1f %% (target 5 %%)%n", codec, 100 * worstX2.get(codec),
+                    x2Larger.get(codec), 100 * worstSeed.get(codec));
+        }
         System.out.println(worstV1 == Double.NEGATIVE_INFINITY ? "no regression: no v1 bests recorded for these checkpoints"
                 : String.format("no regression: the worst x1 best is %+.1f %% against v1's default (target <= +1 %%)", 100 * worstV1));
         System.out.println("epsilons no model met (naive stands in): " + naive);
