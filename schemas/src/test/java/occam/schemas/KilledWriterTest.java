@@ -30,7 +30,12 @@ class KilledWriterTest {
             for (String line; (line = out.readLine()) != null && !line.equals("writing 2"); ) {
                 assertTrue(line.startsWith("writing"), "child said: " + line);
             }
-            Thread.sleep(200);
+            // wait until the second checkpoint's temporary file exists (a loaded machine may take a while to start it)
+            Path dir = new Archive(root).partition(Table.CHECKPOINTS, "big");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!inFlight(dir) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         } finally {
@@ -54,6 +59,15 @@ class KilledWriterTest {
         // The checkpoint in flight was being written under a temporary name, not its final one.
         if (!steps.contains(2)) {
             assertTrue(names.stream().anyMatch(n -> n.startsWith(".step-00000002.parquet.")), names.toString());
+        }
+    }
+
+    private static boolean inFlight(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith(".step-00000002.parquet."));
         }
     }
 }
