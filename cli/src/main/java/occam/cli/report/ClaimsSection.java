@@ -14,7 +14,7 @@ final class ClaimsSection {
 
     private ClaimsSection() {}
 
-    static String html(List<Claims.Claim> claims, String claimsFile) {
+    static String html(List<Claims.Claim> claims, String claimsFile, List<String> partlyAnalysed) {
         StringBuilder sb = new StringBuilder("<section id=\"claims\"><h2>The paper's claims, checked</h2>\n");
         long holds = claims.stream().filter(c -> c.verdict() == Claims.Verdict.HOLDS).count();
         long fails = claims.stream().filter(c -> c.verdict() == Claims.Verdict.DOES_NOT_HOLD).count();
@@ -22,6 +22,10 @@ final class ClaimsSection {
                 .append(" do not, ").append(claims.size() - holds - fails)
                 .append(" lack the runs to decide. Every verdict is computed from the tables against the threshold beside it"
                         + " (table <code>").append(Report.escape(claimsFile)).append("</code>).</p>\n");
+        if (!partlyAnalysed.isEmpty()) {
+            sb.append("<p>Left out of the claims, their last checkpoint not analysed yet: ")
+                    .append(Report.escape(String.join(", ", partlyAnalysed))).append(".</p>\n");
+        }
         Map<String, StringBuilder> byTask = new LinkedHashMap<>();
         for (Claims.Claim c : claims) {
             String css = c.verdict().text.replace(' ', '-');

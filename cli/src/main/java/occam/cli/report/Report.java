@@ -71,7 +71,7 @@ final class Report {
                 <th>last, integer codec (bytes; paper / integer)</th></tr>
                 %s</table>
                 %s</body></html>
-                """.formatted(ClaimsSection.CSS, ClaimsSection.html(claims, claimsFile.toString()), means, Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
+                """.formatted(ClaimsSection.CSS, ClaimsSection.html(claims, claimsFile.toString(), data.partlyAnalysed()), means, Figures.fmt(data.epsilon()), escape(data.settingsHash()), rows, figures);
         Path index = outDir.resolve("index.html");
         Files.writeString(index, html);
         written.add(index);

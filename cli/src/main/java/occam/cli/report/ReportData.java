@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import occam.cli.UserFailure;
 import occam.cli.tables.TableFiles;
+import occam.schemas.Archive;
 import occam.schemas.Table;
 
 /** Reads what the figures need with DuckDB: runs and metrics from the archive, the analysis tables for one hash. */
@@ -61,7 +62,19 @@ final class ReportData {
         }
     }
 
-    record Loaded(String settingsHash, double epsilon, List<RunSeries> runs) {}
+    record Loaded(String settingsHash, double epsilon, List<RunSeries> runs) {
+
+        /** Runs whose last checkpoint has no rows yet (an analysis still under way, or interrupted). */
+        List<String> partlyAnalysed() {
+            return runs.stream().filter(r -> !r.analysedToTheEnd()).map(RunSeries::runId).toList();
+        }
+    }
+
+    /** The step of the run's last checkpoint file in the archive, or -1 when the archive lists none. */
+    private int lastCheckpoint(String runId) {
+        List<Integer> steps = new Archive(archive).checkpointSteps(runId);
+        return steps.isEmpty() ? -1 : steps.get(steps.size() - 1);
+    }
 
     /** What the tables hold instead of analysis rows: nothing, or the quarantined checkpoints and their checks. */
     private static String nothingAnalysed(Path archive, Path tables) throws SQLException {
@@ -136,7 +149,7 @@ final class ReportData {
                 + " WHERE run_id = ? AND settings_hash = '" + hash + "' LIMIT 1", 1, id);
         return new RunSeries(id, run[1], run[2], Long.parseLong(run[5]), Integer.parseInt(run[3]), Integer.parseInt(run[4]), m[0], m[1], m[2],
                 c[0], c[1], c[2], c[3], c[4], c[5], c[6], label[0].length > 0 ? label[0][0] : Double.NaN,
-                rateDistortion(id, hash), integerBytes(id, hash, epsilon, c[0]));
+                rateDistortion(id, hash), integerBytes(id, hash, epsilon, c[0]), lastCheckpoint(id));
     }
 
     /** The integer codec's complexity at each of {@code steps} (NaN where it has none, e.g. tables written before it). */

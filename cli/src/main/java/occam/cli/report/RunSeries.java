@@ -23,7 +23,8 @@ record RunSeries(
         double[] effectiveRank,
         double labelCodeBits,
         RateDistortion rateDistortion,
-        double[] integerBytes) {
+        double[] integerBytes,
+        int lastCheckpoint) {
 
     /** Bytes against epsilon at the run's last analysed checkpoint, and the fit a ln(eps) + b. */
     record RateDistortion(int step, double[] epsilons, double[] bytes, double a, double b, double rSquared) {}
@@ -57,6 +58,14 @@ record RunSeries(
         }
         return complexityBytes.length == 0 ? new double[] {Double.NaN, Double.NaN}
                 : new double[] {steps[best], complexityBytes[best]};
+    }
+
+    /**
+     * Whether the run's last checkpoint in the archive ({@code lastCheckpoint}; -1 when unknown) has rows, so its
+     * last analysed values are its final ones. A run analysed only in part must not stand in the claims.
+     */
+    boolean analysedToTheEnd() {
+        return steps.length > 0 && (lastCheckpoint < 0 || (int) steps[steps.length - 1] == lastCheckpoint);
     }
 
     /** The same run as the claims read it. */
