@@ -428,17 +428,15 @@ public final class CheckpointAnalyzer {
 
         /** The integer codec's size of a balanced-split model (no bzip2), once per key. */
         long balancedIntegerBytes(CoarseKey key) {
-            return balancedIntegerBytes.computeIfAbsent(key, k -> integerBytes(k, FactorSplit.BALANCED));
-        }
-
-        private long integerBytes(CoarseKey key, FactorSplit split) {
-            long t0 = cpuNanos();
-            CoarseModel model = grainer.build(key, split);
-            long t1 = cpuNanos();
-            long bytes = Codec.INTEGER.size(model, StepSizes.uniform(key.delta()));
-            coarseNanos.add(t1 - t0);
-            compressNanos.add(cpuNanos() - t1);
-            return bytes;
+            return balancedIntegerBytes.computeIfAbsent(key, k -> {
+                long t0 = cpuNanos();
+                CoarseModel model = grainer.build(k, FactorSplit.BALANCED);
+                long t1 = cpuNanos();
+                long bytes = Codec.INTEGER.size(model, StepSizes.uniform(k.delta()));
+                coarseNanos.add(t1 - t0);
+                compressNanos.add(cpuNanos() - t1);
+                return bytes;
+            });
         }
     }
 }

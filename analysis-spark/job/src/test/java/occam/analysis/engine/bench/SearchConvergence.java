@@ -83,7 +83,7 @@ public final class SearchConvergence {
                 long cpu = cpuNanos() - c0;
                 if (printBests) {
                     for (ComplexityRow r : one.complexity()) {
-                        if (!r.codec().equals("paper")) {
+                        if (!r.codec().equals(occam.analysis.engine.codec.PaperCodec.NAME)) {
                             continue; // the v1 file holds the paper codec's bests
                         }
                         System.out.println(runId + "\t" + step + "\t" + r.epsilon() + "\t" + r.compressedBytes() + "\t" + r.source());
@@ -98,7 +98,7 @@ public final class SearchConvergence {
                     ComplexityRow r1 = one.complexity().get(e);
                     ComplexityRow r2 = two.complexity().get(e);
                     ComplexityRow rb = other.complexity().get(e);
-                    if (!r1.source().equals(ComplexityRow.SOURCE_SEARCH) && r1.codec().equals("paper")) {
+                    if (!r1.source().equals(ComplexityRow.SOURCE_SEARCH) && r1.codec().equals(occam.analysis.engine.codec.PaperCodec.NAME)) {
                         naive++;
                     }
                     if (r2.halfBudgetBytes() == null || r2.halfBudgetBytes() != r1.compressedBytes()) {
@@ -106,7 +106,7 @@ public final class SearchConvergence {
                                 + r2.halfBudgetBytes() + " is not x1's best " + r1.compressedBytes() + ": the budgets are not nested");
                     }
                     String codec = r1.codec();
-                    Long old = codec.equals("paper") ? v1.get(runId + "\t" + step + "\t" + r1.epsilon()) : null;
+                    Long old = codec.equals(occam.analysis.engine.codec.PaperCodec.NAME) ? v1.get(runId + "\t" + step + "\t" + r1.epsilon()) : null;
                     double ratioX2 = (double) r2.compressedBytes() / r1.compressedBytes();
                     double ratioB = (double) rb.compressedBytes() / r1.compressedBytes();
                     worstX2.merge(codec, Math.abs(ratioX2 - 1), Math::max);
