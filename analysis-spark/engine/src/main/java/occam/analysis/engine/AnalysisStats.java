@@ -8,6 +8,7 @@ package occam.analysis.engine;
  *
  * @param models distinct coarse models built and evaluated (once each)
  * @param compressed of those, the models compressed (only those that could become a best)
+ * @param integerSized models sized by the integer codec (the compressed ones and the balanced-split candidates)
  */
 public record AnalysisStats(
         int threads,
@@ -18,14 +19,18 @@ public record AnalysisStats(
         long coarseNanos,
         long lossNanos,
         long compressNanos,
+        int integerSized,
+        long integerNanos,
         long wallNanos) {
 
     @Override
     public String toString() {
         return String.format("%d models (%d compressed) on %d thread(s) in %.2f s: SVD %.0f ms, baseline %.0f ms; CPU "
-                        + "coarse-graining %.2f s, loss %.2f s (%.1f ms per model), bzip2 %.2f s (%.1f ms per compressed model)",
+                        + "coarse-graining %.2f s, loss %.2f s (%.1f ms per model), bzip2 %.2f s (%.1f ms per compressed model), "
+                        + "integer codec %.2f s (%.1f ms per model sized, %d sized)",
                 models, compressed, threads, wallNanos / 1e9, svdNanos / 1e6, baselineNanos / 1e6, coarseNanos / 1e9,
-                lossNanos / 1e9, per(lossNanos, models), compressNanos / 1e9, per(compressNanos, compressed));
+                lossNanos / 1e9, per(lossNanos, models), compressNanos / 1e9, per(compressNanos, compressed), integerNanos / 1e9,
+                per(integerNanos, integerSized), integerSized);
     }
 
     private static double per(long nanos, int count) {

@@ -188,7 +188,8 @@ public final class CheckpointAnalyzer {
         }
 
         AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), (int) measurer.compressions.sum(), t2 - t1, t1 - t0,
-                measurer.coarseNanos.sum(), measurer.lossNanos.sum(), measurer.compressNanos.sum(), System.nanoTime() - wall0);
+                measurer.coarseNanos.sum(), measurer.lossNanos.sum(), measurer.compressNanos.sum(), (int) measurer.integerSizes.sum(),
+                measurer.integerNanos.sum(), System.nanoTime() - wall0);
         return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fits, models, stats);
     }
 
@@ -375,6 +376,8 @@ public final class CheckpointAnalyzer {
         final LongAdder lossNanos = new LongAdder();
         final LongAdder compressNanos = new LongAdder();
         final LongAdder compressions = new LongAdder();
+        final LongAdder integerNanos = new LongAdder();
+        final LongAdder integerSizes = new LongAdder();
         final Map<CoarseKey, Long> integerBytes = new ConcurrentHashMap<>();
         final Map<CoarseKey, Measurement> balanced = new HashMap<>();
         final Map<CoarseKey, Long> balancedIntegerBytes = new HashMap<>();
@@ -417,12 +420,14 @@ public final class CheckpointAnalyzer {
             CoarseModel model = grainer.build(key);
             long t1 = cpuNanos();
             long bytes = PaperCodec.compressedSize(model);
+            long t2 = cpuNanos();
             // the integer codec sizes the same models: it costs a few ms against bzip2's tens
             integerBytes.put(key, Codec.INTEGER.size(model, StepSizes.uniform(key.delta())));
-            long t2 = cpuNanos();
             coarseNanos.add(t1 - t0);
             compressNanos.add(t2 - t1);
             compressions.increment();
+            integerNanos.add(cpuNanos() - t2);
+            integerSizes.increment();
             return bytes;
         }
 
@@ -434,7 +439,8 @@ public final class CheckpointAnalyzer {
                 long t1 = cpuNanos();
                 long bytes = Codec.INTEGER.size(model, StepSizes.uniform(k.delta()));
                 coarseNanos.add(t1 - t0);
-                compressNanos.add(cpuNanos() - t1);
+                integerNanos.add(cpuNanos() - t1);
+                integerSizes.increment();
                 return bytes;
             });
         }
