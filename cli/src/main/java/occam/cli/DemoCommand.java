@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
         description = {"Train add (p = 113) under none, wd and ours, analyse every checkpoint, and draw the figures.", "",
                 "Writes <out>/archive (training), <out>/tables (analysis) and <out>/report/index.html.",
                 "Complete runs in <out>/archive are not trained again, unfinished ones are resumed; analysed checkpoints"
-                        + " are not analysed again."})
+                        + " are not analysed again."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the report is written", "1:a step failed", "2:bad usage (checked before any training)"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory. Default: ${DEFAULT-VALUE}.")

@@ -115,10 +115,14 @@ class ExitStatusTest {
                 "report", "-a", "a", "-t", "t", "-o", "o", "--epsilon", "one");
 
         Path none = dir.resolve("none");
-        Result r = occam("report", "-a", none.toString(), "-t", none.toString(), "-o", dir.resolve("r").toString());
-        assertEquals(1, r.status());
-        assertEquals(List.of("occam report failed: archive " + none + " has no runs files: not an archive root"
-                + " (occam train writes one)"), r.errLines());
+        badUsage("occam report: --archive " + none + ": no such directory (see 'occam report --help')",
+                "report", "-a", none.toString(), "-t", none.toString(), "-o", dir.resolve("r").toString());
+        badUsage("occam report: --tables " + none + ": no such directory (see 'occam report --help')",
+                "report", "-a", archive.toString(), "-t", none.toString(), "-o", dir.resolve("r").toString());
+        badUsage("occam report: --archive " + dir + ": not an archive root (expected a runs/ directory; occam train"
+                + " writes one) (see 'occam report --help')", "report", "-a", dir.toString(), "-t", dir.toString(), "-o",
+                dir.resolve("r").toString());
+        Result r;
 
         Path out = dir.resolve("r2");
         r = occam("report", "-a", archive.toString(), "-t", allQuarantined.toString(), "-o", out.toString());
@@ -154,8 +158,10 @@ class ExitStatusTest {
     @Test
     void verifyChecksItsDirectoriesAndFiltersAndFailsOnTablesWithoutStoredModels() throws Exception {
         Path missing = dir.resolve("nowhere");
-        badUsage("occam verify: " + missing.resolve("runs") + ": no such directory (see 'occam verify --help')",
+        badUsage("occam verify: --archive " + missing + ": no such directory (see 'occam verify --help')",
                 "verify", "-a", missing.toString(), "-t", dir.toString());
+        badUsage("occam verify: --archive " + dir + ": not an archive root (expected a runs/ directory; occam train"
+                + " writes one) (see 'occam verify --help')", "verify", "-a", dir.toString(), "-t", dir.toString());
         Path archive = dir.resolve("archive");
         Files.createDirectories(archive.resolve("runs"));
         badUsage("occam verify: --settings-hash xyz: expected 16 hex digits (see 'occam verify --help')",

@@ -34,6 +34,8 @@ import picocli.CommandLine.Spec;
                     + " an uninterrupted run; a complete run is not trained again; other hyper-parameters for an"
                     + " existing run id are refused."
         },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the run is written", "1:training failed (e.g. the archive is not writable)", "2:bad usage"},
         footer = {"", "Example: train --task add --regime ours --epochs 1500 --seed 0 --out archive"})
 public final class TrainCommand implements Callable<Integer> {
 

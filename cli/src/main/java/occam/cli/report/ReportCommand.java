@@ -3,6 +3,7 @@ package occam.cli.report;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import occam.cli.tables.InputRoots;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Option;
                 "per run: complexity with train/test accuracy and the memorization and generalization epochs",
                 "(Fig. 1/2/6); across runs: effective rank (Fig. 8), naive bzip2 (Fig. 9), quantization-only",
                 "complexity (Fig. 7), total description length (Fig. 4), generalization bound (Fig. 5) and",
-                "rate-distortion fits (Fig. 3)."})
+                "rate-distortion fits (Fig. 3)."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the figures are written", "1:nothing to draw (the message says what the tables hold), or a"
+                + " table could not be read", "2:bad usage (e.g. --archive is not an archive root)"})
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--archive"}, required = true, paramLabel = "ROOT", description = "Archive root (runs, metrics).")
@@ -44,6 +48,8 @@ public final class ReportCommand implements Callable<Integer> {
         if (settingsHash != null && !settingsHash.matches("[0-9a-f]{16}")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--settings-hash must be 16 hex digits: " + settingsHash);
         }
+        InputRoots.archive(spec, "--archive", archive);
+        InputRoots.directory(spec, "--tables", tables);
         ReportData.Loaded data = ReportData.load(archive, tables, epsilon, settingsHash);
         // a run analysed only in part has no final values yet: the claims wait for it
         List<Claims.Claim> claims = Claims.check(data.runs().stream().filter(RunSeries::analysedToTheEnd).map(RunSeries::claimsRun).toList());

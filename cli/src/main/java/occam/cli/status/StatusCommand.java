@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import occam.cli.tables.InputRoots;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,15 +37,9 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(archive)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "ARCHIVE " + archive + ": no such directory");
-        }
-        if (!Files.isDirectory(archive.resolve("runs"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "ARCHIVE " + archive + ": not an archive root (expected a runs/ directory; occam train writes one)");
-        }
-        if (tables != null && !Files.isDirectory(tables)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tables " + tables + ": no such directory");
+        InputRoots.archive(spec, "ARCHIVE", archive);
+        if (tables != null) {
+            InputRoots.directory(spec, "--tables", tables);
         }
         Status status = StatusReader.read(archive, tables);
         PrintWriter out = spec.commandLine().getOut();

@@ -15,6 +15,7 @@ import occam.analysis.engine.codec.Codec;
 import occam.analysis.engine.loss.LossEvaluator;
 import occam.analysis.engine.loss.LossResult;
 import occam.analysis.engine.model.CoarseModel;
+import occam.cli.tables.InputRoots;
 import occam.cli.tables.TableFiles;
 import occam.schemas.Archive;
 import occam.schemas.Example;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
                 + "split, and compare size and loss with the complexity rows. Any mismatch names the row and exits 1."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every selected row verified", "1:a mismatch, an undecodable message or a row without stored bytes",
-                "2:bad usage (a missing directory, a bad filter)"})
+                "2:bad usage (e.g. --archive is not an archive root, a bad filter)"})
 public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--archive"}, required = true, paramLabel = "ROOT", description = "Archive root (runs, examples).")
@@ -66,11 +67,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (Path dir : List.of(archive.resolve("runs"), tables)) {
-            if (!Files.isDirectory(dir)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), dir + ": no such directory");
-            }
-        }
+        InputRoots.archive(spec, "--archive", archive);
+        InputRoots.directory(spec, "--tables", tables);
         if (settingsHash != null && !settingsHash.matches("[0-9a-f]{16}")) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--settings-hash " + settingsHash + ": expected 16 hex digits");

@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
             "Importing again adds only the steps the archive does not have. Everything is checked before anything is"
                     + " written: a bad file leaves the archive unchanged."
         },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the checkpoints are in the archive (or were already)",
+                "1:a file cannot be read or does not fit the model (named); the archive is unchanged", "2:bad usage"},
         footer = {"", "Example: import --task add --p 113 --regime wd --seed 0 --mapping torch-names.json --out archive ckpts/"})
 public final class ImportCommand implements Callable<Integer> {
 

@@ -73,14 +73,13 @@ final class SparkJobs {
         return cl;
     }
 
-    /** One line naming the flag, the value and what is expected, then where help is; exit 2. */
+    /** One line naming the flag, the value and what is expected, and where help is (as every occam command); exit 2. */
     static int usageError(CommandLine.ParameterException e, String[] args) {
         return usageError(e.getCommandLine().getErr(), e.getCommandLine().getCommandName(), e.getMessage());
     }
 
     static int usageError(java.io.PrintWriter err, String command, String message) {
-        err.println("occam " + command + ": " + message);
-        err.println("Try 'occam " + command + " --help' for the flags.");
+        err.println("occam " + command + ": " + message + " (see 'occam " + command + " --help')");
         err.flush();
         return 2;
     }
