@@ -184,6 +184,21 @@ public final class TrainCommand implements Callable<Integer> {
         return c;
     }
 
+    /**
+     * The configuration {@code args} give, parsed and checked exactly as {@code occam train args} would before it
+     * trains (for commands that start runs of their own, such as a sweep).
+     *
+     * @throws ParameterException naming the flag, the value and what is expected
+     */
+    public static TrainingConfig configOf(List<String> args) {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
+        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+            throw new ParameterException(cli, "--help and --version are not options of a run");
+        }
+        return cli.<TrainCommand>getCommand().config();
+    }
+
     /** What the configuration means for its archive; other hyper-parameters for an existing run are bad usage. */
     private RunPlan plan(TrainingConfig config) {
         try {

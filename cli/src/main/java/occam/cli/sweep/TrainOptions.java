@@ -3,16 +3,9 @@ package occam.cli.sweep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import occam.training.DeviceChoice;
 import occam.training.Regime;
 import occam.training.TrainCommand;
-import occam.training.TrainingConfig;
-import occam.training.task.Dataset;
 import occam.training.task.Task;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** One run's {@code occam train} arguments, checked by train's own parser before any run starts. */
@@ -45,49 +38,17 @@ final class TrainOptions {
     }
 
     /**
-     * Parses {@code args} with {@code occam train}'s own command line (unknown options, types, arity) and checks the
-     * values as train does before it trains (the configuration, a prime p, a split with a test set).
+     * Parses {@code args} with {@code occam train}'s own command line and checks every value as train does before
+     * it trains (unknown options, types, ranges, a prime p, a split with a test set).
      *
      * @throws IllegalArgumentException naming what is wrong
      */
     static void validate(List<String> args) {
-        CommandLine train = new CommandLine(new TrainCommand());
         try {
-            CommandLine.ParseResult parsed = train.parseArgs(args.toArray(String[]::new));
-            if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
-                throw new IllegalArgumentException("--help and --version are not options of a run");
-            }
+            TrainCommand.configOf(args);
         } catch (ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        // TrainCommand's own value checks are not public: the same builder and split it uses, on the parsed values
-        CommandSpec spec = train.getCommandSpec();
-        Task task = Task.fromId(value(spec, "--task"));
-        DeviceChoice device;
-        try {
-            device = DeviceChoice.valueOf(((String) value(spec, "--device")).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device: unknown device '" + value(spec, "--device") + "'");
-        }
-        TrainingConfig config = TrainingConfig.builder(task, Regime.fromId(value(spec, "--regime")))
-                .p(value(spec, "--p")).trainFraction(value(spec, "--train-fraction")).layers(value(spec, "--layers"))
-                .epochs(value(spec, "--epochs")).seed(value(spec, "--seed")).learningRate(value(spec, "--lr"))
-                .adamBetas(value(spec, "--adam-beta1"), value(spec, "--adam-beta2")).adamEps(value(spec, "--adam-eps"))
-                .weightDecay(value(spec, "--weight-decay")).spectralBeta(value(spec, "--spectral-beta"))
-                .noiseStd(value(spec, "--noise-std")).batchSize(value(spec, "--batch-size")).device(device)
-                .threads(value(spec, "--threads")).evalEvery(value(spec, "--eval-every"))
-                .runId(value(spec, "--run-id")).out(value(spec, "--out"))
-                .build();
-        Dataset.generate(task, config.p(), config.trainFraction(), 0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T value(CommandSpec spec, String name) {
-        OptionSpec option = spec.findOption(name);
-        if (option == null) {
-            throw new IllegalStateException("occam train has no option " + name);
-        }
-        return (T) option.getValue();
     }
 
     /** The arguments of one run of the grid: what the sweep sets, then the sweep's and the grid's train options. */

@@ -109,6 +109,9 @@ class SweepCommandTest {
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--p", "12"),
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--train-fraction", "1.5"),
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--device", "tpu"),
+                // checked by train's own configuration: every train flag, not a copy of some of them
+                List.of("--tasks", "add", "--out", out.toString(), "--", "--position-table", "diagonal"),
+                List.of("--tasks", "add", "--out", out.toString(), "--", "--eval-every", "0"),
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--seed", "3"),
                 List.of("--tasks", "add", "--train-options=--run-id x", "--out", out.toString()),
                 List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--grid-taus many"),
