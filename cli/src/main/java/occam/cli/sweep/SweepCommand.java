@@ -247,7 +247,7 @@ public final class SweepCommand implements Callable<Integer> {
         return List.copyOf(runs.values());
     }
 
-    /** The analysis' arguments, checked by its own parser. */
+    /** The analysis' arguments, checked by its own parser and value checks. */
     List<String> analyzeArguments() {
         List<String> args = new ArrayList<>(List.of("-i", out.resolve("archive").toString(),
                 "-o", out.resolve("tables").toString()));
@@ -261,10 +261,16 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         args.addAll(options);
+        CommandLine analyze = new CommandLine(new AnalyzeCommand());
         try {
-            new CommandLine(new AnalyzeCommand()).parseArgs(args.toArray(String[]::new));
+            analyze.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException("bad analysis option: " + e.getMessage(), e);
+        }
+        // the values too, as analyze checks them, so a bad one does not wait for the end of the training
+        String bad = analyze.<AnalyzeCommand>getCommand().flagError();
+        if (bad != null) {
+            throw new IllegalArgumentException("bad analysis option: " + bad);
         }
         return args;
     }

@@ -115,6 +115,9 @@ class SweepCommandTest {
                 List.of("--tasks", "add", "--out", out.toString(), "--", "--seed", "3"),
                 List.of("--tasks", "add", "--train-options=--run-id x", "--out", out.toString()),
                 List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--grid-taus many"),
+                List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--grid-taus 0"),
+                List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--engine-threads 0"),
+                List.of("--tasks", "add", "--out", out.toString(), "--master", "yarn-ish"),
                 List.of("--tasks", "add", "--out", out.toString(), "--analyze-options=--output elsewhere"));
         for (List<String> args : cases) {
             StringWriter err = new StringWriter();

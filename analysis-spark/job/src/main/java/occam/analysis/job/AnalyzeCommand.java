@@ -91,12 +91,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print the stack trace of a failure (default: written to a log file).")
     boolean verbose;
 
+    /**
+     * The first bad value among the flags that name no file (search settings, threads, master, waves), or null:
+     * what a command that runs the analysis later (a sweep) can check before its first step.
+     */
+    public String flagError() {
+        return Stream.of(UsageChecks.settings(settings), UsageChecks.threads(engineThreads), UsageChecks.master(master),
+                UsageChecks.waves(waveCheckpoints, waveMinutes)).filter(m -> m != null).findFirst().orElse(null);
+    }
+
     @Override
     public Integer call() {
-        String usage = Stream.of(UsageChecks.settings(settings), UsageChecks.threads(engineThreads),
-                        UsageChecks.master(master), UsageChecks.waves(waveCheckpoints, waveMinutes),
-                        UsageChecks.paths(inputs, output, runs))
-                .filter(m -> m != null).findFirst().orElse(null);
+        String usage = flagError();
+        if (usage == null) {
+            usage = UsageChecks.paths(inputs, output, runs);
+        }
         if (usage != null) {
             // printed here, not thrown: the same one line whichever command line runs this command
             return SparkJobs.usageError(err(), spec.commandLine().getCommandName(), usage);
