@@ -153,6 +153,34 @@ class ExitStatusTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("\"quarantined\" : 2") && r.out().contains("\"epochs_planned\" : 2")
                 && r.out().contains("\"values_finite\" : 2"), r.out());
+        assertTrue(r.out().contains("\"writer\" : null"), r.out());
+    }
+
+    @Test
+    void statusNamesTheAnalysisThatHoldsTheTablesLock() throws Exception {
+        Path tables = Files.createDirectories(dir.resolve("locked"));
+        Path lock = tables.resolve("_analysis.lock");
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        // this JVM stands for a running analysis: the lock names its pid and a start after the process's
+        long me = ProcessHandle.current().pid();
+        Files.writeString(lock, "host=" + host + "\npid=" + me + "\nstarted=" + java.time.Instant.now() + "\ntoken=t1\n");
+        Result r = occam("status", archive.toString(), "--tables", tables.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("an analysis holds the lock of these tables: host " + host + ", pid " + me
+                + ", started "), r.out());
+        assertTrue(r.out().strip().endsWith(": running"), r.out());
+        r = occam("status", archive.toString(), "--tables", tables.toString(), "--json");
+        assertTrue(r.out().contains("\"pid\" : " + me) && r.out().contains("\"stale\" : null"), r.out());
+
+        // a finished process: the lock is stale, and status says the next analysis removes it
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(lock, "host=" + host + "\npid=" + gone.pid() + "\nstarted=" + java.time.Instant.now() + "\ntoken=t2\n");
+        r = occam("status", archive.toString(), "--tables", tables.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("pid " + gone.pid() + ", started ") && r.out().contains(": not running (process "
+                + gone.pid() + " is not running; the next occam analyze removes its lock)"), r.out());
+        assertTrue(Files.exists(lock), "status only reads");
     }
 
     @Test

@@ -2,9 +2,13 @@ package occam.cli.status;
 
 import java.util.List;
 import java.util.Map;
+import occam.analysis.job.OutputWriter;
 
-/** What {@code occam status} reports: the archive's runs and, per settings hash, how far the analysis got. */
-record Status(String archive, List<Run> runs, String tables, List<Analysis> analyses) {
+/**
+ * What {@code occam status} reports: the archive's runs and, per settings hash, how far the analysis got;
+ * {@code writer}: the analysis that holds the tables' lock (null when none does).
+ */
+record Status(String archive, List<Run> runs, String tables, OutputWriter writer, List<Analysis> analyses) {
 
     /**
      * One training run. {@code complete}: trained to its planned epochs ({@code completeFrom} says how that was

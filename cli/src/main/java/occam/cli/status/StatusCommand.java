@@ -73,7 +73,7 @@ public final class StatusCommand implements Callable<Integer> {
         b.append("\ntables ").append(s.tables()).append(": ").append(s.analyses().size()).append(" settings hash(es)");
         if (s.analyses().isEmpty()) {
             b.append(", nothing analysed yet: all ").append(s.checkpoints()).append(" checkpoint(s) pending\n");
-            return b.toString().stripTrailing();
+            return withWriter(b, s);
         }
         b.append('\n');
         String[][] rows = new String[s.analyses().size() + 1][];
@@ -89,6 +89,14 @@ public final class StatusCommand implements Callable<Integer> {
                     String.valueOf(a.pending()), failed.isEmpty() ? "-" : failed};
         }
         table(b, rows);
+        return withWriter(b, s);
+    }
+
+    /** The analysis that holds the tables' lock, if any, under the tables' lines. */
+    private static String withWriter(StringBuilder b, Status s) {
+        if (s.writer() != null) {
+            b.append("an analysis holds the lock of these tables: ").append(s.writer().describe()).append('\n');
+        }
         return b.toString().stripTrailing();
     }
 

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import occam.cli.tables.TableFiles;
+import occam.analysis.job.OutputWriter;
 import occam.schemas.Archive;
 import occam.schemas.RunInfo;
 import occam.schemas.Table;
@@ -42,7 +43,8 @@ final class StatusReader {
             runs.add(run(archive, archive.readRun(id)));
         }
         List<Status.Analysis> analyses = tables == null ? List.of() : analyses(tables, runs);
-        return new Status(archiveRoot.toString(), runs, tables == null ? null : tables.toString(), analyses);
+        OutputWriter writer = tables == null ? null : OutputWriter.of(tables).orElse(null);
+        return new Status(archiveRoot.toString(), runs, tables == null ? null : tables.toString(), writer, analyses);
     }
 
     private static Status.Run run(Archive archive, RunInfo info) {
