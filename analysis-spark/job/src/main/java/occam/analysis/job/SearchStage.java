@@ -88,33 +88,22 @@ final class SearchStage {
                 .mapPartitions((Iterator<Tuple2<Integer, Row>> rows) -> analyzePartition(rows, shared.value()));
 
         BlockingQueue<TaskResult> done = new LinkedBlockingQueue<>();
-        String previousPool = jsc.getLocalProperty("spark.scheduler.pool");
-        jsc.setLocalProperty("spark.scheduler.pool", POOL);
-        jsc.setJobDescription("occam: search " + tasks.size() + " checkpoint(s)");
-        SimpleFutureAction<BoxedUnit> job;
-        try {
-            job = submit(jsc, results, tasks.size(), done);
-        } finally {
-            jsc.setLocalProperty("spark.scheduler.pool", previousPool);
-            jsc.setJobDescription(null);
-        }
+        Jobs jobs = new Jobs(jsc, results, tasks.size(), done);
         long start = System.nanoTime();
         long lastLog = start;
         int received = 0;
         int logged = 0;
         try {
+            jobs.submitUpTo(received);
             while (received < tasks.size()) {
                 TaskResult r = done.poll(1, TimeUnit.SECONDS);
                 if (r != null) {
                     received++;
                     onResult.accept(r);
-                } else if (job.isCompleted()) {
-                    scala.util.Try<BoxedUnit> outcome = job.value().get();
-                    if (outcome.isFailure()) {
-                        Throwable cause = outcome.failed().get();
-                        throw new IllegalStateException("the search failed: " + cause.getMessage(), cause);
-                    }
-                    break;
+                    // after onResult: a wave it committed found the slots this job's finished tasks left free
+                    jobs.submitUpTo(received);
+                } else {
+                    jobs.throwIfFailed();
                 }
                 if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {
                     logged = received;
@@ -127,34 +116,99 @@ final class SearchStage {
                 onIdle.run();
             }
         } catch (InterruptedException e) {
-            job.cancel();
+            jobs.cancel();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the search", e);
         } catch (RuntimeException | Error e) {
-            job.cancel();
+            jobs.cancel();
             throw e;
         } finally {
             shared.destroy();
         }
     }
 
-    /** Submits the search; each task's result is queued on the driver the moment the task succeeds. */
-    @SuppressWarnings("unchecked")
-    private static SimpleFutureAction<BoxedUnit> submit(JavaSparkContext jsc, JavaRDD<TaskResult> rdd, int partitions,
-            BlockingQueue<TaskResult> done) {
-        List<Object> indices = new ArrayList<>();
-        for (int i = 0; i < partitions; i++) {
-            indices.add(i);
+    /**
+     * The search's Spark jobs. In local mode, one job per checkpoint with at most one per task slot submitted and
+     * unfinished, the next submitted only when a result has been handled: a wave's commit (about 25 small Spark jobs
+     * on the same driver thread) then finds the slots the finished tasks left free, instead of waiting for a search
+     * task to end before each of its jobs. On a cluster, one job for every checkpoint (dynamic allocation sizes
+     * itself on the pending tasks; many slots free up often). Either way each task's result is queued on the driver
+     * the moment the task succeeds; the shuffle that routes the rows runs once and later jobs reuse its output.
+     */
+    private static final class Jobs {
+        private final JavaSparkContext jsc;
+        private final JavaRDD<TaskResult> rdd;
+        private final int partitions;
+        private final int inFlight;
+        private final BlockingQueue<TaskResult> done;
+        private final List<SimpleFutureAction<BoxedUnit>> submitted = new ArrayList<>();
+        private int next;
+
+        Jobs(JavaSparkContext jsc, JavaRDD<TaskResult> rdd, int partitions, BlockingQueue<TaskResult> done) {
+            this.jsc = jsc;
+            this.rdd = rdd;
+            this.partitions = partitions;
+            this.done = done;
+            int slots = Math.max(1, jsc.sc().defaultParallelism() / Math.max(1, jsc.sc().conf().getInt("spark.task.cpus", 1)));
+            this.inFlight = jsc.sc().isLocal() ? slots : partitions;
         }
-        scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> first =
-                (scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> & Serializable) it -> it.next();
-        scala.Function2<Object, TaskResult, BoxedUnit> handler = (i, r) -> {
-            done.add(r);
-            return BoxedUnit.UNIT;
-        };
-        scala.Function0<BoxedUnit> unit = () -> BoxedUnit.UNIT;
-        return (SimpleFutureAction<BoxedUnit>) (Object) jsc.sc().submitJob(rdd.rdd(), first,
-                JavaConverters.asScalaBuffer(indices).toSeq(), handler, unit);
+
+        /** Submits checkpoints until {@code inFlight} are submitted and not yet received (all of them on a cluster). */
+        void submitUpTo(int received) {
+            if (next >= partitions || next - received >= inFlight) {
+                return;
+            }
+            int upTo = Math.min(partitions, received + inFlight);
+            List<Object> indices = new ArrayList<>();
+            for (int i = next; i < upTo; i++) {
+                indices.add(i);
+            }
+            String previousPool = jsc.getLocalProperty("spark.scheduler.pool");
+            jsc.setLocalProperty("spark.scheduler.pool", POOL);
+            try {
+                if (inFlight == partitions) {
+                    jsc.setJobDescription("occam: search " + partitions + " checkpoint(s)");
+                    submitted.add(submit(indices));
+                } else {
+                    for (Object i : indices) {
+                        jsc.setJobDescription("occam: search checkpoint " + ((Integer) i + 1) + " of " + partitions);
+                        submitted.add(submit(List.of(i)));
+                    }
+                }
+            } finally {
+                jsc.setLocalProperty("spark.scheduler.pool", previousPool);
+                jsc.setJobDescription(null);
+            }
+            next = upTo;
+        }
+
+        /** A job that failed (Spark gave up on a task after its retries) fails the search. */
+        void throwIfFailed() {
+            for (SimpleFutureAction<BoxedUnit> job : submitted) {
+                if (job.isCompleted() && job.value().get().isFailure()) {
+                    Throwable cause = job.value().get().failed().get();
+                    throw new IllegalStateException("the search failed: " + cause.getMessage(), cause);
+                }
+            }
+            submitted.removeIf(SimpleFutureAction::isCompleted);
+        }
+
+        void cancel() {
+            submitted.forEach(SimpleFutureAction::cancel);
+        }
+
+        @SuppressWarnings("unchecked")
+        private SimpleFutureAction<BoxedUnit> submit(List<Object> indices) {
+            scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> first =
+                    (scala.Function1<scala.collection.Iterator<TaskResult>, TaskResult> & Serializable) it -> it.next();
+            scala.Function2<Object, TaskResult, BoxedUnit> handler = (i, r) -> {
+                done.add(r);
+                return BoxedUnit.UNIT;
+            };
+            scala.Function0<BoxedUnit> unit = () -> BoxedUnit.UNIT;
+            return (SimpleFutureAction<BoxedUnit>) (Object) jsc.sc().submitJob(rdd.rdd(), first,
+                    JavaConverters.asScalaBuffer(indices).toSeq(), handler, unit);
+        }
     }
 
     private static Iterator<TaskResult> analyzePartition(Iterator<Tuple2<Integer, Row>> rows, Shared shared) {

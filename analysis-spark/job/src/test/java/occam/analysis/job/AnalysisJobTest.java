@@ -1,6 +1,7 @@
 package occam.analysis.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,6 +211,30 @@ class AnalysisJobTest {
 
     @Test
     @Order(7)
+    void aTaskThatAlwaysFailsFailsTheSearchAndARerunCompletesTheTables() throws Exception {
+        Path failed = dir.resolve("failed");
+        String key = RUN + "@2";
+        EngineAdapter.Engine broken = (run, checkpoint, settings, threads) -> {
+            if ((checkpoint.runId() + "@" + checkpoint.step()).equals(key)) {
+                throw new IllegalStateException("injected fault in " + key + " (every attempt)");
+            }
+            return EngineAdapter.ENGINE.analyze(run, checkpoint, settings, threads);
+        };
+        AnalysisJob.Config config = new AnalysisJob.Config(List.of(archiveRoot.toString()), failed.toString(), List.of(),
+                false, false, 1, SETTINGS);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> AnalysisJob.run(TestSpark.session(), config, broken));
+        assertTrue(e.getMessage().startsWith("the search failed: ") && e.getMessage().contains("injected fault in " + key),
+                e.getMessage());
+        // what finished before the failure was committed (which ones depends on timing: a task still running when
+        // the search fails is cancelled); the rerun analyses the rest and the tables are those of a clean run
+        AnalysisJob.Summary rerun = AnalysisJob.run(TestSpark.session(), config);
+        assertTrue(rerun.analysed() >= 1 && rerun.quarantined() == 0, rerun.describe());
+        assertEquals(dump(out, "settings_hash = '" + SETTINGS.hash() + "'"), dump(failed, "true"));
+    }
+
+    @Test
+    @Order(8)
     void outputChecksRefuseBrokenRows() {
         var spark = TestSpark.session();
         Map<Table, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>> good = new java.util.EnumMap<>(Table.class);
