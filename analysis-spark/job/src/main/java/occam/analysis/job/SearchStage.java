@@ -102,9 +102,8 @@ final class SearchStage {
                     onResult.accept(r);
                     // after onResult: a wave it committed found the slots this job's finished tasks left free
                     jobs.submitUpTo(received);
-                } else {
-                    jobs.throwIfFailed();
                 }
+                jobs.throwIfFailed();
                 if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {
                     logged = received;
                     double elapsed = (System.nanoTime() - start) / 1e9;
