@@ -40,7 +40,19 @@ final class Gemm {
      */
     static final Kernel KERNEL = choose();
 
+    /**
+     * Rows that a kernel may fill to a multiple of this many floats (the widest vector, 512 bits): the left factor of
+     * a factored weight and the scratch rows of (x A) are allocated this wide, zero-padded, so the Vector API kernel
+     * computes their last columns as one whole vector instead of a slow scalar tail. Padding is never an input.
+     */
+    static final int PAD = 16;
+
     private Gemm() {}
+
+    /** {@code cols} rounded up to a multiple of {@link #PAD}. */
+    static int padded(int cols) {
+        return (cols + PAD - 1) / PAD * PAD;
+    }
 
     /** Which kernel this JVM uses, for logs and benchmarks. */
     static String kernelName() {

@@ -37,7 +37,7 @@ final class Linear {
         }
         if (weight.isFactored()) {
             int k = weight.rank();
-            return new Linear(in, out, null, rows(weight.left(), in, k), rows(weight.right(), k, out), k, bias);
+            return new Linear(in, out, null, rows(weight.left(), in, k, Gemm.padded(k)), rows(weight.right(), k, out), k, bias);
         }
         return new Linear(in, out, rows(weight.values(), in, out), null, null, -1, bias);
     }
@@ -82,7 +82,12 @@ final class Linear {
     }
 
     static float[][] rows(float[] flat, int rows, int cols) {
-        float[][] out = new float[rows][cols];
+        return rows(flat, rows, cols, cols);
+    }
+
+    /** Rows of {@code cols} values, each allocated {@code width} wide (zeros past cols). */
+    static float[][] rows(float[] flat, int rows, int cols, int width) {
+        float[][] out = new float[rows][width];
         for (int i = 0; i < rows; i++) {
             System.arraycopy(flat, i * cols, out[i], 0, cols);
         }

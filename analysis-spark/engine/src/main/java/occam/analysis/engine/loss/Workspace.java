@@ -23,7 +23,7 @@ final class Workspace {
     final float[][] a;           // [rows][d]
     final float[][] b;           // [rows][d]
     final float[][] mlp;         // [rows][F]
-    final float[][] scratch;     // [rows][max rank]  (x A) of factored weights
+    final float[][] scratch;     // [rows][max rank, padded]  (x A) of factored weights
     final float[][] key;         // [n T][d], layers >= 1
     final float[][] value;
     final float[][] query;
@@ -53,7 +53,7 @@ final class Workspace {
         a = new float[rows][dModel];
         b = new float[rows][dModel];
         mlp = new float[rows][dMlp];
-        scratch = new float[Math.max(rows, Math.max(slots, Math.max(dModel, vocab)))][Math.max(1, maxRank)];
+        scratch = new float[Math.max(rows, Math.max(slots, Math.max(dModel, vocab)))][Gemm.padded(Math.max(1, maxRank))];
         // every position in middle layers; the last layer (when not the first) needs one row per example
         int deep = layers > 2 ? rows : layers == 2 ? n : 0;
         key = new float[deep][dModel];

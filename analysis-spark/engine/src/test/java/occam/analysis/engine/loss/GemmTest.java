@@ -24,7 +24,9 @@ class GemmTest {
     void vectorKernelGivesThePlainKernelsBits() {
         assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
         Random random = new Random(2);
-        int[][] shapes = {{7, 128, 512}, {5, 512, 128}, {9, 128, 115}, {3, 32, 228}, {6, 17, 3}, {4, 0, 40}, {11, 128, 1}};
+        // the last shapes are factored products: x [rows, in] times a left factor [in, rank], ranks not a multiple of 16
+        int[][] shapes = {{7, 128, 512}, {5, 512, 128}, {9, 128, 115}, {3, 32, 228}, {6, 17, 3}, {4, 0, 40}, {11, 128, 1},
+            {13, 128, 18}, {8, 512, 55}, {2, 128, 31}, {17, 31, 128}, {5, 128, 15}};
         for (int[] s : shapes) {
             int rows = s[0];
             int inner = s[1];
@@ -37,10 +39,20 @@ class GemmTest {
                 float[][] vector = new float[rows][cols];
                 Gemm.PLAIN.multiply(x, rows, w, inner, cols, b, plain);
                 Gemm.KERNEL.multiply(x, rows, w, inner, cols, b, vector);
+                // rows allocated to a whole number of vectors (a factor and its scratch): the last chunk is one vector
+                int width = Gemm.padded(cols);
+                float[][] padded = new float[rows][width];
+                float[][] wPadded = new float[inner][];
+                for (int k = 0; k < inner; k++) {
+                    wPadded[k] = java.util.Arrays.copyOf(w[k], width);
+                }
+                Gemm.KERNEL.multiply(x, rows, wPadded, inner, cols, b == null ? null : java.util.Arrays.copyOf(b, width), padded);
                 for (int r = 0; r < rows; r++) {
                     for (int c = 0; c < cols; c++) {
                         assertEquals(Float.floatToRawIntBits(plain[r][c]), Float.floatToRawIntBits(vector[r][c]),
                                 "shape " + java.util.Arrays.toString(s) + " at " + r + "," + c);
+                        assertEquals(Float.floatToRawIntBits(plain[r][c]), Float.floatToRawIntBits(padded[r][c]),
+                                "padded rows, shape " + java.util.Arrays.toString(s) + " at " + r + "," + c);
                     }
                 }
             }
