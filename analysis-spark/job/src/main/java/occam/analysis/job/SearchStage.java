@@ -138,6 +138,8 @@ final class SearchStage {
         private final JavaSparkContext jsc;
         private final JavaRDD<TaskResult> rdd;
         private final int partitions;
+        /** Local mode: a job per checkpoint, at most {@code inFlight} unreceived; else one job for all. */
+        private final boolean perCheckpoint;
         private final int inFlight;
         private final BlockingQueue<TaskResult> done;
         private final List<SimpleFutureAction<BoxedUnit>> submitted = new ArrayList<>();
@@ -149,7 +151,8 @@ final class SearchStage {
             this.partitions = partitions;
             this.done = done;
             int slots = Math.max(1, jsc.sc().defaultParallelism() / Math.max(1, jsc.sc().conf().getInt("spark.task.cpus", 1)));
-            this.inFlight = jsc.sc().isLocal() ? slots : partitions;
+            this.perCheckpoint = jsc.sc().isLocal();
+            this.inFlight = perCheckpoint ? slots : partitions;
         }
 
         /** Submits checkpoints until {@code inFlight} are submitted and not yet received (all of them on a cluster). */
@@ -165,14 +168,14 @@ final class SearchStage {
             String previousPool = jsc.getLocalProperty("spark.scheduler.pool");
             jsc.setLocalProperty("spark.scheduler.pool", POOL);
             try {
-                if (inFlight == partitions) {
-                    jsc.setJobDescription("occam: search " + partitions + " checkpoint(s)");
-                    submitted.add(submit(indices));
-                } else {
+                if (perCheckpoint) {
                     for (Object i : indices) {
                         jsc.setJobDescription("occam: search checkpoint " + ((Integer) i + 1) + " of " + partitions);
                         submitted.add(submit(List.of(i)));
                     }
+                } else {
+                    jsc.setJobDescription("occam: search " + partitions + " checkpoint(s)");
+                    submitted.add(submit(indices));
                 }
             } finally {
                 jsc.setLocalProperty("spark.scheduler.pool", previousPool);
