@@ -53,9 +53,9 @@ final class SearchStage {
         }
     }
 
-    /** Everything a task needs besides its rows, shipped once per executor. */
+    /** Everything a task needs besides its rows, shipped once per executor; {@code threads} per task. */
     record Shared(Map<String, RunData> runs, Map<String, Integer> taskOfFile, List<CheckpointFile> tasks,
-            AnalysisSettings settings, String settingsHash, int threads, Engine engine) implements Serializable {}
+            AnalysisSettings settings, String settingsHash, int[] threads, Engine engine) implements Serializable {}
 
     private SearchStage() {}
 
@@ -76,8 +76,9 @@ final class SearchStage {
         }
         Map<String, RunData> needed = new HashMap<>();
         tasks.forEach(t -> needed.put(t.runId(), runs.get(t.runId())));
+        boolean local = jsc.sc().isLocal();
         Broadcast<Shared> shared = jsc.broadcast(new Shared(needed, taskOfFile, tasks, settings, settings.hash(),
-                threads, engine));
+                threadsPerTask(tasks.size(), threads, local ? slots(jsc) : 1), engine));
 
         JavaRDD<TaskResult> results = data.tensorRows()
                 .where(col("file").isin(taskOfFile.keySet().toArray()))
@@ -150,9 +151,8 @@ final class SearchStage {
             this.rdd = rdd;
             this.partitions = partitions;
             this.done = done;
-            int slots = Math.max(1, jsc.sc().defaultParallelism() / Math.max(1, jsc.sc().conf().getInt("spark.task.cpus", 1)));
             this.perCheckpoint = jsc.sc().isLocal();
-            this.inFlight = perCheckpoint ? slots : partitions;
+            this.inFlight = perCheckpoint ? slots(jsc) : partitions;
         }
 
         /** Submits checkpoints until {@code inFlight} are submitted and not yet received (all of them on a cluster). */
@@ -213,6 +213,25 @@ final class SearchStage {
         }
     }
 
+    /** Task slots: concurrent tasks the context runs. */
+    private static int slots(JavaSparkContext jsc) {
+        return Math.max(1, jsc.sc().defaultParallelism() / Math.max(1, jsc.sc().conf().getInt("spark.task.cpus", 1)));
+    }
+
+    /**
+     * Engine threads of each of {@code n} tasks, in submission order: {@code threads}, except for the last ones in
+     * local mode, where the last j checkpoints share the cores of all {@code slots} (threads x slots / j each), so
+     * the slots that the finished checkpoints free are not idle while the last searches end. Results do not depend
+     * on the thread count. On a cluster ({@code slots} 1 here) an executor's cores are its other tasks'.
+     */
+    static int[] threadsPerTask(int n, int threads, int slots) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(threads, threads * slots / (n - i));
+        }
+        return out;
+    }
+
     private static Iterator<TaskResult> analyzePartition(Iterator<Tuple2<Integer, Row>> rows, Shared shared) {
         Tuple2<Integer, Row> first = rows.next();
         CheckpointFile task = shared.tasks().get(first._1());
@@ -243,7 +262,7 @@ final class SearchStage {
         Checkpoint checkpoint = EngineAdapter.checkpoint(task, run.spec(), all);
         try {
             Map<Table, List<Row>> out = EngineAdapter.rows(
-                    shared.engine().analyze(run.context(), checkpoint, shared.settings(), shared.threads()),
+                    shared.engine().analyze(run.context(), checkpoint, shared.settings(), shared.threads()[first._1()]),
                     shared.settingsHash());
             if (onExecutor) {
                 LOG.info(String.format("checkpoint %s: analysed on executor %s in %.1f s", task.key(), executor,
