@@ -92,6 +92,37 @@ class RangeCoderTest {
     }
 
     @Test
+    void aCounterGivesTheLengthOfTheMessageAtEveryMix() {
+        // the counter follows the range alone: check it on carries, extreme probabilities and direct bits
+        Random random = new Random(11);
+        for (int trial = 0; trial < 200; trial++) {
+            RangeEncoder e = RangeEncoder.toBytes(16);
+            RangeEncoder counter = RangeEncoder.counting();
+            int n = random.nextInt(trial < 20 ? 4 : 5000);
+            for (int i = 0; i < n; i++) {
+                if (random.nextInt(5) == 0) {
+                    int count = random.nextInt(31);
+                    int bits = random.nextInt() & (int) ((1L << count) - 1);
+                    e.encodeDirect(bits, count);
+                    counter.encodeDirect(bits, count);
+                } else {
+                    int p0 = switch (random.nextInt(4)) {
+                        case 0 -> 1;
+                        case 1 -> RangeEncoder.ONE - 1;
+                        default -> 1 + random.nextInt(RangeEncoder.ONE - 1);
+                    };
+                    int bit = random.nextInt(RangeEncoder.ONE) < p0 ? 0 : 1;
+                    e.encode(bit, p0);
+                    counter.encode(bit, p0);
+                }
+            }
+            e.finish();
+            counter.finish();
+            assertEquals(e.toByteArray().length, counter.size(), "trial " + trial + ", " + n + " symbols");
+        }
+    }
+
+    @Test
     void theDecoderReadsExactlyTheEncodedBytes() {
         int[] bits = {1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1};
         int[] p = new int[bits.length];
