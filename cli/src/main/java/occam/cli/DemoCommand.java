@@ -5,14 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import occam.analysis.engine.AnalysisSettings;
-import occam.analysis.job.AnalyzeCommand;
-import occam.cli.report.ReportCommand;
-import occam.training.DeviceChoice;
-import occam.training.Regime;
-import occam.training.RunPlan;
-import occam.training.Trainer;
+import occam.cli.sweep.SweepCommand;
 import occam.training.TrainingConfig;
-import occam.training.TrainingResult;
 import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
@@ -21,12 +15,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code occam demo}: the paper's {@code add} experiment end to end on one machine: train under none, wd and
- * ours, analyse the archive with the embedded Spark, draw the figures. Complete runs in the archive are kept and
- * unfinished ones resumed from their last checkpoint, so an interrupted demo continues where it stopped.
+ * ours, analyse the archive with the embedded Spark, draw the figures. It is a preset of {@code occam sweep}, so
+ * it trains like a sweep (runs in JVMs of their own, several at once, logs beside the archive): complete runs in
+ * the archive are kept and unfinished ones resumed from their last checkpoint, so an interrupted demo continues
+ * where it stopped.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train add (p = 113) under none, wd and ours, analyse every checkpoint, and draw the figures.", "",
-                "Writes <out>/archive (training), <out>/tables (analysis) and <out>/report/index.html.",
+                "Writes <out>/archive (training), <out>/logs (one per run), <out>/tables (analysis) and"
+                        + " <out>/report/index.html.",
+                "It is `occam sweep --tasks add --regimes none,wd,ours --seeds <seed> --epochs <epochs> --out <out>"
+                        + " --master <master> --analyze-options=\"<search flags>\" -- --p <p> [--threads <threads>]`:"
+                        + " the runs train in JVMs of their own, as many at once as there are cores.",
                 "Complete runs in <out>/archive are not trained again, unfinished ones are resumed; analysed checkpoints"
                         + " are not analysed again."},
         exitCodeListHeading = "%nExit status:%n",
@@ -46,7 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every run. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Training threads (0: the engine's default). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Training threads per run (0: the sweep's, half of each run's share of the cores, at least 1). Default: ${DEFAULT-VALUE}.")
     int threads;
 
     // The analysis's own default search: the demo's complexity is the converged estimate `occam analyze` reports.
@@ -70,42 +71,25 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path archive = out.resolve("archive");
-        Path tables = out.resolve("tables");
-        Path report = out.resolve("report");
-        List<String> analyze = new ArrayList<>(List.of("-i", archive.toString(), "-o", tables.toString(),
-                "--master", master, "--grid-taus", String.valueOf(gridTaus), "--bisection-steps", String.valueOf(bisectionSteps),
-                "--search-levels", String.valueOf(levels), "--refine-steps", String.valueOf(refineSteps)));
         validate();
-        for (Regime regime : List.of(Regime.NONE, Regime.WD, Regime.OURS)) {
-            String runId = TrainingConfig.defaultRunId(Task.ADD, regime, seed);
-            TrainingConfig config = TrainingConfig.builder(Task.ADD, regime).p(p).epochs(epochs).seed(seed)
-                    .device(DeviceChoice.AUTO).threads(threads).runId(runId).out(archive).build();
-            RunPlan plan;
-            try {
-                plan = RunPlan.of(config);
-            } catch (IllegalArgumentException e) {
-                // other settings, or an unfinished run an older occam wrote: keep it as it is, analyse what it has
-                System.out.println("occam demo: " + e.getMessage() + "; not trained");
-                continue;
-            }
-            if (plan.kind() != RunPlan.Kind.NEW) {
-                System.out.println("occam demo: " + plan.describe(config));
-            }
-            if (plan.kind() == RunPlan.Kind.COMPLETE) {
-                continue;
-            }
-            TrainingResult result = Trainer.run(config);
-            System.out.println("occam demo: trained " + runId + ": first epoch with test accuracy >= 0.99: "
-                    + (result.firstEpochWithTestAccuracy(0.99).isPresent()
-                            ? result.firstEpochWithTestAccuracy(0.99).getAsInt() : "none"));
+        // named demo, so that its messages and usage errors say occam demo
+        return Occam.commandLine(new SweepCommand()).setCommandName("demo").execute(sweepArguments().toArray(String[]::new));
+    }
+
+    /**
+     * The demo as a sweep: its three runs in JVMs of their own, two at a time on two cores (the sweep's default),
+     * then the analysis with these search flags and the report.
+     */
+    List<String> sweepArguments() {
+        String search = String.join(" ", "--grid-taus", String.valueOf(gridTaus), "--bisection-steps", String.valueOf(bisectionSteps),
+                "--search-levels", String.valueOf(levels), "--refine-steps", String.valueOf(refineSteps));
+        List<String> args = new ArrayList<>(List.of("--tasks", Task.ADD.id(), "--regimes", "none,wd,ours", "--seeds",
+                String.valueOf(seed), "--epochs", String.valueOf(epochs), "--out", out.toString(), "--master", master,
+                "--analyze-options=" + search, "--", "--p", String.valueOf(p)));
+        if (threads > 0) {
+            args.addAll(List.of("--threads", String.valueOf(threads)));
         }
-        int status = Occam.commandLine(new AnalyzeCommand()).execute(analyze.toArray(String[]::new));
-        if (status != 0) {
-            return status;
-        }
-        return Occam.commandLine(new ReportCommand()).execute("-a", archive.toString(), "-t", tables.toString(),
-                "-o", report.toString());
+        return args;
     }
 
     /** Bad flags fail before any training, not after it when analyze or report would see them. */

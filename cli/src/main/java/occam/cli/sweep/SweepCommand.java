@@ -164,7 +164,7 @@ public final class SweepCommand implements Callable<Integer> {
             runs = plan();
             analyze = analyzeArguments();
         } catch (IllegalArgumentException e) {
-            err.println("occam sweep: " + e.getMessage());
+            err.println(prefix() + e.getMessage());
             err.flush();
             return 2;
         }
@@ -172,7 +172,7 @@ public final class SweepCommand implements Callable<Integer> {
         Path archive = out.resolve("archive");
         Path logs = out.resolve("logs");
         Files.createDirectories(logs);
-        err.printf("occam sweep: %d runs, %d at once; logs in %s%n", runs.size(), k, logs);
+        err.printf("%s%d runs, %d at once; logs in %s%n", prefix(), runs.size(), k, logs);
         err.flush();
 
         List<RunOutcome> outcomes = train(runs, k, new ArchiveProgress(archive), logs, err);
@@ -185,7 +185,7 @@ public final class SweepCommand implements Callable<Integer> {
         int status = 0;
         if (!noAnalyze) {
             if (new Archive(archive).runIds().isEmpty()) {
-                err.println("occam sweep: no run in " + archive + ", nothing to analyse");
+                err.println(prefix() + "no run in " + archive + ", nothing to analyse");
                 status = 1;
             } else {
                 status = nested(new AnalyzeCommand(), analyze);
@@ -196,7 +196,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         if (!failed.isEmpty()) {
-            err.println("occam sweep: " + failed.size() + " of " + runs.size() + " runs failed: "
+            err.println(prefix() + failed.size() + " of " + runs.size() + " runs failed: "
                     + String.join(", ", failed) + " (their logs are in " + logs + ")");
             status = 1;
         }
@@ -278,7 +278,7 @@ public final class SweepCommand implements Callable<Integer> {
     /** Trains every run, {@code k} at once, printing progress; the outcomes in the order of {@code runs}. */
     private List<RunOutcome> train(List<SweepRun> runs, int k, ArchiveProgress archive, Path logs, PrintWriter err)
             throws InterruptedException {
-        SweepProgress progress = new SweepProgress(runs, archive, err);
+        SweepProgress progress = new SweepProgress(runs, archive, err, prefix());
         ChildTraining children = new ChildTraining();
         Thread stopChildren = new Thread(children::destroyAll, "occam-sweep-stop-children");
         Runtime.getRuntime().addShutdownHook(stopChildren);
@@ -311,7 +311,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static RunOutcome trainOne(SweepRun run, ChildTraining children, ArchiveProgress archive,
+    private RunOutcome trainOne(SweepRun run, ChildTraining children, ArchiveProgress archive,
             SweepProgress progress, Path logs) throws InterruptedException {
         boolean existed = archive.hasRun(run.runId());
         int epochBefore = archive.lastEpoch(run.runId());
@@ -321,7 +321,7 @@ public final class SweepCommand implements Callable<Integer> {
         try {
             child = children.run(run.trainArgs(), log);
         } catch (IOException e) {
-            child = new ChildTraining.Result(-1, 0, "occam sweep: cannot start the child JVM: " + e);
+            child = new ChildTraining.Result(-1, 0, prefix() + "cannot start the child JVM: " + e);
         }
         RunOutcome outcome = RunOutcome.of(run, child, existed, epochBefore);
         progress.finished(outcome, log.toString());
@@ -332,10 +332,15 @@ public final class SweepCommand implements Callable<Integer> {
     private int nested(Object command, List<String> args) {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("occam sweep: " + line.getCommandName() + " failed: " + e.getMessage());
+            line.getErr().println(prefix() + line.getCommandName() + " failed: " + e.getMessage());
             return 1;
         });
         return cli.execute(args.toArray(String[]::new));
+    }
+
+    /** "occam sweep: ", or "occam demo: " when the demo runs as this sweep (its command line is named so). */
+    private String prefix() {
+        return "occam " + (spec == null ? "sweep" : spec.commandLine().getCommandName()) + ": ";
     }
 
     /** The whitespace-separated words of an options argument; none for null. */

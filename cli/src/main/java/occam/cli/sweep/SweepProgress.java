@@ -13,6 +13,8 @@ final class SweepProgress {
 
     private final ArchiveProgress archive;
     private final PrintWriter err;
+    /** "occam sweep: " (or the demo's name, when it runs as a sweep). */
+    private final String prefix;
     private final long startNanos = System.nanoTime();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private String lastState = "";
@@ -31,9 +33,10 @@ final class SweepProgress {
         }
     }
 
-    SweepProgress(List<SweepRun> runs, ArchiveProgress archive, PrintWriter err) {
+    SweepProgress(List<SweepRun> runs, ArchiveProgress archive, PrintWriter err, String prefix) {
         this.archive = archive;
         this.err = err;
+        this.prefix = prefix;
         for (SweepRun run : runs) {
             entries.put(run.runId(), new Entry(run, archive.lastEpoch(run.runId())));
         }
@@ -51,7 +54,7 @@ final class SweepProgress {
         e.running = false;
         e.outcome = outcome;
         e.epochAtEnd = archive.lastEpoch(outcome.run().runId());
-        StringBuilder line = new StringBuilder("occam sweep: ").append(outcome.run().runId()).append(' ')
+        StringBuilder line = new StringBuilder(prefix).append(outcome.run().runId()).append(' ')
                 .append(outcome.describe()).append(" after ").append(Durations.format(outcome.child().wallSeconds()));
         if (outcome.failed()) {
             line.append("; the last lines of ").append(log).append(':');
@@ -105,7 +108,7 @@ final class SweepProgress {
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         String eta = remaining == 0 ? "" : trained == 0 ? ", ETA unknown"
                 : ", ETA " + Durations.format(remaining * elapsed / trained);
-        err.println("occam sweep: " + state + eta);
+        err.println(prefix + state + eta);
         err.flush();
     }
 }
