@@ -32,6 +32,11 @@ final class OutputLock implements AutoCloseable {
     static final String NAME = "_analysis.lock";
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final Duration STALE = Duration.ofMinutes(2);
+    /**
+     * A lock file that names no holder (damaged, or not written by occam) older than this is removed: occam's own
+     * locks appear whole (a hard link) or, on HDFS, are written within milliseconds of their creation.
+     */
+    static final Duration UNREADABLE_GRACE = Duration.ofSeconds(10);
 
     /** Who holds a lock, as written in the file. */
     record Holder(String host, long pid, Instant started, String token) {
@@ -67,7 +72,17 @@ final class OutputLock implements AutoCloseable {
                 }
                 Optional<Holder> other = read(fs, path);
                 if (other.isEmpty()) {
-                    continue; // released (or half written) between our two looks: try again
+                    String unreadable = unreadable(fs, path);
+                    if (unreadable == null) {
+                        continue; // released between our two looks: try again
+                    }
+                    if (unreadable.startsWith(REMOVABLE)) {
+                        LOG.warn("removing the lock file {}: {}", path, unreadable);
+                        fs.delete(path, false);
+                        continue;
+                    }
+                    Thread.sleep(500); // perhaps being written: look again soon
+                    continue;
                 }
                 String stale = staleness(fs, path, other.get());
                 if (stale != null) {
@@ -90,6 +105,28 @@ final class OutputLock implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + path, e);
         }
+    }
+
+    private static final String REMOVABLE = "it names no holder";
+
+    /**
+     * Null when {@code path} is absent or names a holder; else what is wrong with it, starting with "it names no
+     * holder" once it is older than {@link #UNREADABLE_GRACE} (the next analysis removes it).
+     */
+    static String unreadable(FileSystem fs, Path path) throws IOException {
+        long modified;
+        try {
+            modified = fs.getFileStatus(path).getModificationTime();
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
+        if (read(fs, path).isPresent()) {
+            return null;
+        }
+        long age = System.currentTimeMillis() - modified;
+        return age > UNREADABLE_GRACE.toMillis()
+                ? REMOVABLE + " (no host, pid, started and token lines; damaged, or not written by occam), " + age / 1000 + " s old"
+                : "it names no holder yet, " + age + " ms old";
     }
 
     /** Why the holder is gone, or null while it may be alive. */

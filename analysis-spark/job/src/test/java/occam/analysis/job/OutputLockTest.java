@@ -47,4 +47,30 @@ class OutputLockTest {
                 Instant.now().minus(OutputLock.STALE).minusSeconds(5)));
         assertNotNull(OutputLock.staleness(fs, p, other), "an old heartbeat is stale");
     }
+
+    @Test
+    void aLockFileThatNamesNoHolderIsWaitedForBrieflyThenRemoved() throws Exception {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root, OutputLock.NAME);
+        Path lock = dir.resolve(OutputLock.NAME);
+        Files.writeString(lock, "");
+        String fresh = OutputLock.unreadable(fs, p);
+        assertTrue(fresh != null && fresh.startsWith("it names no holder yet"), fresh);
+        assertTrue(OutputWriter.of(dir).orElseThrow().describe().startsWith("the lock file _analysis.lock cannot be read"));
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(
+                Instant.now().minus(OutputLock.UNREADABLE_GRACE).minusSeconds(5)));
+        assertTrue(OutputWriter.of(dir).orElseThrow().describe().endsWith("the next occam analyze removes it"));
+
+        // acquire does not spin on it: it removes the old empty file and takes the lock
+        List<OutputLock.Holder> waitedFor = new ArrayList<>();
+        try (OutputLock held = OutputLock.acquire(fs, root, waitedFor::add)) {
+            assertEquals(ProcessHandle.current().pid(), OutputLock.read(fs, p).orElseThrow().pid());
+        }
+        assertEquals(List.of(), waitedFor);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "no lock and no temporary file left");
+        }
+        assertNull(OutputLock.unreadable(fs, p), "absent");
+    }
 }
