@@ -52,6 +52,11 @@ final class Claims {
             return steps.length > 0;
         }
 
+        /** Whether the archive has metrics rows for the run: without them no epoch reached anything, nor failed to. */
+        boolean hasMetrics() {
+            return metricEpochs.length > 0;
+        }
+
         double last(double[] series) {
             return series[series.length - 1];
         }
@@ -127,7 +132,7 @@ final class Claims {
             int memo = r.memorizationEpoch();
             double atMemo = memo < 0 ? Double.NaN : r.complexityAtOrAfter(memo);
             parts.add(String.format("seed %d: peak %,.0f B, final %,.0f B (%.2fx), at memorization (epoch %s) %s", r.seed(),
-                    peak, last, peak / last, memo < 0 ? "never" : memo, Double.isNaN(atMemo) ? "n/a" : String.format("%,.0f B", atMemo)));
+                    peak, last, peak / last, !r.hasMetrics() ? "unknown: no metrics rows" : memo < 0 ? "never" : memo, Double.isNaN(atMemo) ? "n/a" : String.format("%,.0f B", atMemo)));
             if (Double.isNaN(atMemo)) {
                 enough = false;
                 continue;
@@ -154,7 +159,8 @@ final class Claims {
             double atMemo = memo < 0 ? Double.NaN : r.complexityAtOrAfter(memo);
             double last = r.last(r.complexityBytes());
             if (Double.isNaN(atMemo)) {
-                parts.add(String.format("seed %d: never memorized (final %,.0f B)", r.seed(), last));
+                parts.add(String.format("seed %d: %s (final %,.0f B)", r.seed(),
+                        r.hasMetrics() ? "never memorized" : "no metrics rows, so no epoch of memorization", last));
                 enough = false;
                 continue;
             }
@@ -257,18 +263,21 @@ final class Claims {
         }
         List<String> parts = new ArrayList<>();
         boolean all = true;
+        boolean enough = true;
         for (Run r : ours) {
             int g = r.generalizationEpoch();
-            parts.add("ours seed " + r.seed() + ": " + (g < 0 ? "never" : "epoch " + g));
-            all &= g >= 0;
+            parts.add("ours seed " + r.seed() + ": " + (!r.hasMetrics() ? "no metrics rows" : g < 0 ? "never" : "epoch " + g));
+            all &= g >= 0 || !r.hasMetrics();
+            enough &= r.hasMetrics();
         }
         for (Run r : none) {
             int g = r.generalizationEpoch();
-            parts.add("none seed " + r.seed() + ": " + (g < 0 ? "never" : "epoch " + g));
+            parts.add("none seed " + r.seed() + ": " + (!r.hasMetrics() ? "no metrics rows" : g < 0 ? "never" : "epoch " + g));
             all &= g < 0;
+            enough &= r.hasMetrics();
         }
-        return new Claim(task, id, claim, threshold, String.join("; ", parts), ours.size() + none.size(),
-                all ? Verdict.HOLDS : Verdict.DOES_NOT_HOLD);
+        Verdict v = !all ? Verdict.DOES_NOT_HOLD : enough ? Verdict.HOLDS : Verdict.NOT_ENOUGH_DATA;
+        return new Claim(task, id, claim, threshold, String.join("; ", parts), ours.size() + none.size(), v);
     }
 
     private static String fmt(double v) {

@@ -85,6 +85,29 @@ class ClaimsTest {
     }
 
     @Test
+    void aRunWithoutMetricsRowsIsNotReadAsNeverGeneralizing() {
+        // the paper-like runs of theyHoldOnPaperLikeRuns, but ours' metrics are missing from the archive: no epoch
+        // of memorization or generalization is known, so the claims that need one lack data; none's still counts
+        Claims.Run ours = run("ours", 0, new double[] {50e3, 100e3, 60e3, 30e3, 20e3}, 20, 40, 900e3, 50e3, 1e5, 0.5);
+        Claims.Run noMetrics = new Claims.Run(ours.runId(), ours.task(), ours.regime(), ours.seed(), new double[0], new double[0],
+                new double[0], ours.steps(), ours.complexityBytes(), ours.totalDescriptionBits(), ours.generalizationBound(),
+                ours.quantizationOnlyBytes(), ours.naiveBytes());
+        List<Claims.Run> runs = List.of(noMetrics,
+                run("none", 0, new double[] {80e3, 85e3, 88e3, 90e3, 90e3}, 10, 99, 900e3, 180e3, 9e5, 3.0));
+        Map<String, Claims.Claim> c = byId(Claims.check(runs));
+        for (String id : List.of("ours_rises_then_falls", "ours_generalizes_none_does_not")) {
+            assertEquals(Claims.Verdict.NOT_ENOUGH_DATA, c.get(id).verdict(), id + ": " + c.get(id).measured());
+            assertTrue(c.get(id).measured().contains("no metrics rows"), c.get(id).measured());
+        }
+        assertEquals(Claims.Verdict.HOLDS, c.get("none_does_not_fall").verdict());
+
+        // a none run that generalizes still fails the claim, whatever ours lacks
+        List<Claims.Run> generalizingNone = List.of(noMetrics,
+                run("none", 0, new double[] {80e3, 85e3, 88e3, 90e3, 90e3}, 10, 30, 900e3, 180e3, 9e5, 3.0));
+        assertEquals(Claims.Verdict.DOES_NOT_HOLD, byId(Claims.check(generalizingNone)).get("ours_generalizes_none_does_not").verdict());
+    }
+
+    @Test
     void theTableRoundTripsThroughParquet() {
         List<Claims.Claim> claims = Claims.check(List.of(
                 run("ours", 0, new double[] {50e3, 100e3, 60e3, 30e3, 20e3}, 20, 40, 900e3, 50e3, 1e5, 0.5)));
