@@ -44,6 +44,13 @@ public final class Occam implements Runnable {
     public static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // an empty path would silently mean the working directory
+        cli.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isBlank()) {
+                throw new CommandLine.TypeConversionException("an empty path; give a file or directory");
+            }
+            return java.nio.file.Path.of(s);
+        });
         Errors.install(cli);
         HelpLayout.install(cli);
         return cli;

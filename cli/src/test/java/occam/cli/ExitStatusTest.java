@@ -104,6 +104,28 @@ class ExitStatusTest {
     }
 
     @Test
+    void anEmptyPathIsBadUsageEverywhere() {
+        String d = dir.toString();
+        List<String[]> commands = List.of(
+                new String[] {"train", "--task", "add", "--regime", "none", "--out", ""},
+                new String[] {"import", "--task", "add", "--regime", "none", "--out", "", d},
+                new String[] {"analyze", "-i", d, "-o", ""},
+                new String[] {"analyze", "-i", "", "-o", d},
+                new String[] {"report", "-a", d, "-t", d, "-o", ""},
+                new String[] {"status", d, "-t", ""},
+                new String[] {"status", ""},
+                new String[] {"verify", "-a", "", "-t", d},
+                new String[] {"demo", "--out", ""},
+                new String[] {"sweep", "--tasks", "add", "--out", ""});
+        for (String[] args : commands) {
+            Result r = occam(args);
+            assertEquals(2, r.status(), String.join(" ", args) + "\n" + r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.err().contains("empty path"), String.join(" ", args) + ": " + r.err());
+        }
+    }
+
+    @Test
     void reportExitStatuses() {
         badUsage("occam report: Missing required options: '--tables=ROOT', '--out=DIR' (see 'occam report --help')",
                 "report", "--archive", "x");

@@ -105,6 +105,12 @@ final class UsageChecks {
     /** Every input an archive root, the output a writable directory outside every input, the run patterns matching. */
     static String paths(List<String> inputs, String output, List<String> runPatterns) {
         // the Hadoop settings Spark will use (spark.hadoop.* from spark-submit included), without starting Spark
+        if (inputs.stream().anyMatch(String::isBlank)) {
+            return "--input: an empty path; give an archive root";
+        }
+        if (output.isBlank()) {
+            return "--output: an empty path; give the tables' root";
+        }
         Configuration conf = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new org.apache.spark.SparkConf());
         List<Path> roots = new ArrayList<>();
         Set<String> runIds = new TreeSet<>();
