@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import occam.cli.UserFailure;
 import occam.schemas.Table;
 
 /** A hive-partitioned table under a root, {@code <root>/<table>/run_id=<id>/*.parquet}, as DuckDB reads it. */
@@ -29,10 +33,72 @@ public final class TableFiles {
         }
     }
 
-    /** The DuckDB table function over every partition of the table ({@code run_id} from the directory names). */
+    private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
+    /** Files already found whole, as path, size and modification time: a report scans a table many times. */
+    private static final Set<String> WHOLE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The DuckDB table function over every partition of the table ({@code run_id} from the directory names). Every
+     * file is checked to be a whole Parquet file first, so a damaged one is named (DuckDB's own error on it does
+     * not say which file).
+     */
     public static String scan(Path root, Table table) {
-        return "read_parquet('" + root.resolve(table.tableName()).toString().replace("'", "''")
+        checkWhole(root.resolve(table.tableName()));
+        return "read_parquet('''" + root.resolve(table.tableName()).toString().replace("'", "''")
                 + "/*/*.parquet', hive_partitioning = true, union_by_name = true)";
+    }
+
+    /**
+     * Fails, naming the file, when a Parquet file under {@code dir} (its partitions) is too short or lacks the
+     * "PAR1" magic at its start or end: truncated, or not Parquet.
+     */
+    static void checkWhole(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> found = Files.walk(dir, 2)) {
+            files = found.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                    && !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path file : files) {
+            try {
+                long size = Files.size(file);
+                String key = file + "|" + size + "|" + Files.getLastModifiedTime(file).toMillis();
+                if (WHOLE.contains(key)) {
+                    continue;
+                }
+                String damage = damage(file, size);
+                if (damage != null) {
+                    throw new UserFailure(file + ": " + damage + "; move it away, or rerun the step that wrote it");
+                }
+                WHOLE.add(key);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+    }
+
+    private static String damage(Path file, long size) throws IOException {
+        if (size < 2L * MAGIC.length + 4) {
+            return "not a Parquet file: " + size + " bytes, too short for one (truncated?)";
+        }
+        byte[] head = new byte[MAGIC.length];
+        byte[] tail = new byte[MAGIC.length];
+        try (java.nio.channels.SeekableByteChannel in = Files.newByteChannel(file)) {
+            in.read(java.nio.ByteBuffer.wrap(head));
+            in.position(size - MAGIC.length);
+            in.read(java.nio.ByteBuffer.wrap(tail));
+        }
+        if (!java.util.Arrays.equals(head, MAGIC)) {
+            return "not a Parquet file (its first bytes are not PAR1)";
+        }
+        if (!java.util.Arrays.equals(tail, MAGIC)) {
+            return "not a whole Parquet file (no PAR1 at its end: truncated or damaged)";
+        }
+        return null;
     }
 
     /**
