@@ -29,11 +29,10 @@ final class ReportData {
 
     /** The runs with analysis rows for {@code settingsHash} (null: the hash with the most complexity rows at epsilon). */
     static Loaded load(Path archive, Path tables, double epsilon, String settingsHash) throws SQLException {
-        for (Table t : List.of(Table.RUNS, Table.METRICS)) {
-            if (!TableFiles.hasFiles(archive, t)) {
-                throw new UserFailure("archive " + archive + " has no " + t.tableName()
-                        + " files: not an archive root (occam train writes one)");
-            }
+        // metrics are optional: runs imported from other trainers have none (no accuracy curves, then)
+        if (!TableFiles.hasFiles(archive, Table.RUNS)) {
+            throw new UserFailure("archive " + archive + " has no " + Table.RUNS.tableName()
+                    + " files: not an archive root (occam train and occam import write one)");
         }
         if (!Files.isDirectory(tables)) {
             throw new UserFailure("tables " + tables + ": no such directory (occam analyze writes it)");
@@ -135,7 +134,8 @@ final class ReportData {
 
     private RunSeries series(String[] run, String hash, double epsilon) throws SQLException {
         String id = run[0];
-        double[][] m = columns("SELECT epoch, train_accuracy, test_accuracy FROM " + table(archive, "metrics")
+        double[][] m = !TableFiles.hasFiles(archive, Table.METRICS) ? new double[3][0]
+                : columns("SELECT epoch, train_accuracy, test_accuracy FROM " + table(archive, "metrics")
                 + " WHERE run_id = ? ORDER BY epoch", 3, id);
         double[][] c = columns("SELECT c.step, c.compressed_bytes, c.total_description_bits, c.generalization_bound,"
                 + " coalesce(c.quantization_only_bytes, 'NaN'::DOUBLE), b.naive_bzip2_bytes, s.rank"

@@ -44,7 +44,7 @@ public final class TableFiles {
      */
     public static String scan(Path root, Table table) {
         checkWhole(root.resolve(table.tableName()));
-        return "read_parquet('''" + root.resolve(table.tableName()).toString().replace("'", "''")
+        return "read_parquet('" + root.resolve(table.tableName()).toString().replace("'", "''")
                 + "/*/*.parquet', hive_partitioning = true, union_by_name = true)";
     }
 
