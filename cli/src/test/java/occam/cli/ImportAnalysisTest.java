@@ -2,6 +2,7 @@ package occam.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,16 @@ class ImportAnalysisTest {
                 assertEquals(expected, rows(tables, table, i[0]), table + " of run " + i[0]);
             }
         }
+
+        // an archive of imported runs only has no metrics (no accuracy curves), and the report still draws it
+        Path importedTables = dir.resolve("imported-tables");
+        Path report = dir.resolve("report");
+        assertEquals(0, Occam.commandLine().execute("analyze", "-i", imported.toString(), "-o", importedTables.toString(),
+                "--runs", "pt", "--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0",
+                "--master", "local[2]"));
+        assertEquals(0, Occam.commandLine().execute("report", "-a", imported.toString(), "-t", importedTables.toString(),
+                "-o", report.toString()));
+        assertTrue(Files.isRegularFile(report.resolve("complexity-pt.png")));
     }
 
     /** Every row of one run in an output table, every column but run_id, as text, in a fixed order. */
