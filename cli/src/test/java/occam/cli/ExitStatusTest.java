@@ -216,6 +216,10 @@ class ExitStatusTest {
         Files.createDirectories(archive.resolve("runs"));
         badUsage("occam verify: --settings-hash xyz: expected 16 hex digits (see 'occam verify --help')",
                 "verify", "-a", archive.toString(), "-t", dir.toString(), "--settings-hash", "xyz");
+        badUsage("occam verify: --steps [3, -5]: steps are >= 0 (see 'occam verify --help')",
+                "verify", "-a", archive.toString(), "-t", dir.toString(), "--steps", "3,-5");
+        badUsage("occam verify: --runs: an empty run id (see 'occam verify --help')",
+                "verify", "-a", archive.toString(), "-t", dir.toString(), "--runs", "");
         Path tables = Files.createDirectories(dir.resolve("tables"));
         assertEquals(1, occam("verify", "-a", archive.toString(), "-t", tables.toString()).status(),
                 "tables without stored models cannot be verified");
@@ -245,12 +249,13 @@ class ExitStatusTest {
         Path blocker = dir.resolve("blocker");
         Files.writeString(blocker, "");
         Path tables = dir.resolve("tables-for-failure");
-        // tables with a complexity file that is not Parquet: DuckDB fails, and that is an unexpected failure
+        // tables whose files look whole (PAR1 at both ends) but hold no Parquet: DuckDB fails, an unexpected failure
+        String garbage = "PAR1 not parquet inside PAR1";
         Files.createDirectories(tables.resolve("complexity/run_id=add-none-s0"));
-        Files.writeString(tables.resolve("complexity/run_id=add-none-s0/part-0.parquet"), "not parquet");
+        Files.writeString(tables.resolve("complexity/run_id=add-none-s0/part-0.parquet"), garbage);
         for (String t : List.of("baselines", "spectra", "rate_distortion_fits")) {
             Files.createDirectories(tables.resolve(t + "/run_id=add-none-s0"));
-            Files.writeString(tables.resolve(t + "/run_id=add-none-s0/part-0.parquet"), "not parquet");
+            Files.writeString(tables.resolve(t + "/run_id=add-none-s0/part-0.parquet"), garbage);
         }
         Result r = occam("report", "-a", archive.toString(), "-t", tables.toString(), "-o", blocker.resolve("r").toString());
         assertEquals(1, r.status());

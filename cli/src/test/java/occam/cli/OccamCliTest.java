@@ -67,6 +67,23 @@ class OccamCliTest {
             System.setErr(old);
         }
         assertTrue(err.toString().contains("add-ours-s0@" + row), err.toString());
+
+        // a filter that matches no row is bad usage; tables of runs the archive lacks are named, not a crash
+        assertEquals(2, Occam.commandLine().execute("verify", "-a", out.resolve("archive").toString(), "-t",
+                out.resolve("tables").toString(), "--runs", "no-such-run"));
+        Path partial = dir.resolve("partial");
+        for (String table : List.of("runs", "examples")) {
+            copyTree(out.resolve("archive").resolve(table).resolve("run_id=add-wd-s0"),
+                    partial.resolve(table).resolve("run_id=add-wd-s0"));
+        }
+        err.reset();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(1, Occam.commandLine().execute("verify", "-a", partial.toString(), "-t", out.resolve("tables").toString()));
+        } finally {
+            System.setErr(old);
+        }
+        assertTrue(err.toString().contains("run add-none-s0: ") && err.toString().contains("has no such run"), err.toString());
     }
 
     /** Rewrites the partition's Parquet file with one byte of the last checkpoint's paper message at epsilon 1 changed. */
@@ -120,5 +137,18 @@ class OccamCliTest {
         args.addAll(List.of(extra));
         args.addAll(List.of("--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0", "--master", "local[2]"));
         return Occam.commandLine().execute(args.toArray(String[]::new));
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 }

@@ -95,7 +95,8 @@ public final class StatusCommand implements Callable<Integer> {
     /** The analysis that holds the tables' lock, if any, under the tables' lines. */
     private static String withWriter(StringBuilder b, Status s) {
         if (s.writer() != null) {
-            b.append("an analysis holds the lock of these tables: ").append(s.writer().describe()).append('\n');
+            b.append(s.writer().host() == null ? "" : "an analysis holds the lock of these tables: ").append(s.writer().describe())
+                    .append('\n');
         }
         return b.toString().stripTrailing();
     }

@@ -73,6 +73,12 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--settings-hash " + settingsHash + ": expected 16 hex digits");
         }
+        if (runs.stream().anyMatch(String::isBlank)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs: an empty run id");
+        }
+        if (steps.stream().anyMatch(s -> s < 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--steps " + steps + ": steps are >= 0");
+        }
         if (!TableFiles.hasFiles(tables, Table.COARSE_MODELS) || !TableFiles.hasFiles(tables, Table.COMPLEXITY)) {
             System.err.println("occam verify: no stored coarse models under " + tables
                     + " (tables written by occam analyze before stored models existed cannot be verified)");
@@ -80,22 +86,50 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         List<Row> rows = read();
         if (rows.isEmpty()) {
-            System.err.println("occam verify: no complexity row matches the filters under " + tables);
+            boolean filtered = !runs.isEmpty() || !steps.isEmpty() || settingsHash != null;
+            if (filtered) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no complexity row under " + tables
+                        + " matches the filters (" + filters() + ")");
+            }
+            System.err.println("occam verify: no complexity row under " + tables);
             return 1;
         }
         Archive source = new Archive(archive);
+        java.util.Set<String> archived = new java.util.HashSet<>(source.runIds());
         Map<String, LossEvaluator> evaluators = new HashMap<>();
+        Map<String, Integer> missingRuns = new java.util.TreeMap<>();
         int failures = 0;
         for (Row row : rows) {
+            if (!archived.contains(row.runId())) {
+                missingRuns.merge(row.runId(), 1, Integer::sum);
+                failures++;
+                continue;
+            }
             String problem = check(row, evaluators.computeIfAbsent(row.runId(), id -> evaluator(source, id)));
             if (problem != null) {
                 failures++;
                 System.err.println("occam verify: " + row.key() + ": " + problem);
             }
         }
+        missingRuns.forEach((run, n) -> System.err.println("occam verify: run " + run + ": " + n + " row(s) not verified:"
+                + " the archive " + archive + " has no such run (tables of another archive?)"));
         System.out.println("occam verify: " + (rows.size() - failures) + " of " + rows.size() + " row(s) verified"
                 + (failures == 0 ? "" : ", " + failures + " mismatch(es)"));
         return failures == 0 ? 0 : 1;
+    }
+
+    private String filters() {
+        List<String> out = new ArrayList<>();
+        if (!runs.isEmpty()) {
+            out.add("--runs " + String.join(",", runs));
+        }
+        if (!steps.isEmpty()) {
+            out.add("--steps " + String.join(",", steps.stream().map(String::valueOf).toList()));
+        }
+        if (settingsHash != null) {
+            out.add("--settings-hash " + settingsHash);
+        }
+        return String.join(", ", out);
     }
 
     private static LossEvaluator evaluator(Archive archive, String runId) {
