@@ -24,7 +24,7 @@ import picocli.CommandLine.ParseResult;
  * a hint to {@code --help}; exit 2. Failure: one line naming the cause, one saying where the stack trace went (a
  * log file in the temporary directory, or standard error with {@code --verbose}); exit 1.
  */
-final class Errors {
+public final class Errors {
 
     static final String VERBOSE = "--verbose";
     /** Longest cause printed; Spark and Hadoop messages can run to pages. */
@@ -114,7 +114,7 @@ final class Errors {
      * The outermost message (what was being done) and the innermost (why it failed), each on one line, without
      * repeats: wrappers that only restate their cause are skipped.
      */
-    static String cause(Throwable e) {
+    public static String cause(Throwable e) {
         List<String> messages = new ArrayList<>();
         List<Throwable> seen = new ArrayList<>();
         for (Throwable t = e; t != null && !seen.contains(t); t = t.getCause()) {

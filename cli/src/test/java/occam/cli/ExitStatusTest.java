@@ -135,6 +135,10 @@ class ExitStatusTest {
                 "report", "-a", "a", "-t", "t", "-o", "o", "--settings-hash", "nothex");
         badUsage("occam report: Invalid value for option '--epsilon': 'one' is not a double (see 'occam report --help')",
                 "report", "-a", "a", "-t", "t", "-o", "o", "--epsilon", "one");
+        for (String bad : List.of("0", "-1", "NaN", "Infinity")) {
+            badUsage("occam report: --epsilon " + Double.parseDouble(bad) + ": expected a number of nats > 0 (see 'occam report --help')",
+                    "report", "-a", "a", "-t", "t", "-o", "o", "--epsilon", bad);
+        }
 
         Path none = dir.resolve("none");
         badUsage("occam report: --archive " + none + ": no such directory (see 'occam report --help')",
@@ -144,6 +148,14 @@ class ExitStatusTest {
         badUsage("occam report: --archive " + dir + ": not an archive root (expected a runs/ directory; occam train"
                 + " writes one) (see 'occam report --help')", "report", "-a", dir.toString(), "-t", dir.toString(), "-o",
                 dir.resolve("r").toString());
+        Path aFile = dir.resolve("a-file");
+        try {
+            Files.writeString(aFile, "");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        badUsage("occam report: --out " + aFile + ": a file, expected a directory (see 'occam report --help')",
+                "report", "-a", archive.toString(), "-t", dir.toString(), "-o", aFile.toString());
         Result r;
 
         Path out = dir.resolve("r2");

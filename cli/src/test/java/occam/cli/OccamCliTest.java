@@ -84,6 +84,37 @@ class OccamCliTest {
             System.setErr(old);
         }
         assertTrue(err.toString().contains("run add-none-s0: ") && err.toString().contains("has no such run"), err.toString());
+
+        // a report from an archive that lacks some of the tables' runs says which it leaves out
+        err.reset();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(0, Occam.commandLine().execute("report", "-a", partial.toString(), "-t", out.resolve("tables").toString(),
+                    "-o", dir.resolve("partial-report").toString()));
+        } finally {
+            System.setErr(old);
+        }
+        assertTrue(err.toString().contains("the tables hold run(s) add-none-s0, add-ours-s0 that " + partial + " does not"),
+                err.toString());
+
+        // tables where the claims table cannot be written (a file stands where its directory goes): figures, then exit 1
+        Path claims = out.resolve("tables/claims");
+        Path aside = out.resolve("claims-aside");
+        Files.move(claims, aside);
+        Files.writeString(claims, "in the way");
+        Path figures = dir.resolve("figures-only");
+        err.reset();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(1, Occam.commandLine().execute("report", "-a", out.resolve("archive").toString(), "-t",
+                    out.resolve("tables").toString(), "-o", figures.toString()));
+        } finally {
+            System.setErr(old);
+            Files.delete(claims);
+            Files.move(aside, claims);
+        }
+        assertTrue(Files.isRegularFile(figures.resolve("index.html")) && Files.isRegularFile(figures.resolve("complexity-add-ours-s0.png")));
+        assertTrue(err.toString().contains("the figures are written, but the claims table is not: cannot write "), err.toString());
     }
 
     /** Rewrites the partition's Parquet file with one byte of the last checkpoint's paper message at epsilon 1 changed. */

@@ -1,8 +1,10 @@
 package occam.cli.report;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import occam.cli.Errors;
 import occam.cli.tables.InputRoots;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
                 "complexity (Fig. 7), total description length (Fig. 4), generalization bound (Fig. 5) and",
                 "rate-distortion fits (Fig. 3)."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the figures are written", "1:nothing to draw (the message says what the tables hold), or a"
-                + " table could not be read", "2:bad usage (e.g. --archive is not an archive root)"})
+        exitCodeList = {"0:the figures are written", "1:nothing to draw (the message says what the tables hold), a"
+                + " table could not be read, or the claims table could not be written (the figures are)",
+                "2:bad usage (e.g. --archive is not an archive root, --epsilon <= 0)"})
 public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--archive"}, required = true, paramLabel = "ROOT", description = "Archive root (runs, metrics).")
@@ -48,16 +51,37 @@ public final class ReportCommand implements Callable<Integer> {
         if (settingsHash != null && !settingsHash.matches("[0-9a-f]{16}")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--settings-hash must be 16 hex digits: " + settingsHash);
         }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--epsilon " + epsilon + ": expected a number of nats > 0");
+        }
         InputRoots.archive(spec, "--archive", archive);
         InputRoots.directory(spec, "--tables", tables);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": a file, expected a directory");
+        }
         ReportData.Loaded data = ReportData.load(archive, tables, epsilon, settingsHash);
+        if (!data.notInArchive().isEmpty()) {
+            System.err.println("occam report: the tables hold run(s) " + String.join(", ", data.notInArchive()) + " that "
+                    + archive + " does not: left out of the figures and the claims");
+        }
         // a run analysed only in part has no final values yet: the claims wait for it
         List<Claims.Claim> claims = Claims.check(data.runs().stream().filter(RunSeries::analysedToTheEnd).map(RunSeries::claimsRun).toList());
-        Path claimsFile = ClaimsTable.write(tables, data.settingsHash(), data.epsilon(), claims);
+        Path claimsFile = ClaimsTable.file(tables);
+        RuntimeException notStored = null;
+        try {
+            ClaimsTable.write(tables, data.settingsHash(), data.epsilon(), claims);
+        } catch (RuntimeException e) {
+            notStored = e; // read-only tables, say: the figures are still drawn
+        }
         List<Path> files = Report.write(data, claims, claimsFile, out);
         System.out.println("occam report: " + data.runs().size() + " run(s), settings " + data.settingsHash() + ", "
                 + files.size() + " files in " + out + " (open " + out.resolve("index.html") + "); " + claims.size()
-                + " claims checked in " + claimsFile);
+                + " claims checked" + (notStored == null ? " in " + claimsFile : ""));
+        if (notStored != null) {
+            System.err.println("occam report: the figures are written, but the claims table is not: cannot write " + claimsFile
+                    + ": " + Errors.cause(notStored));
+            return 1;
+        }
         return 0;
     }
 }

@@ -57,11 +57,12 @@ final class ReportData {
                 throw new UserFailure("no run under " + tables + " has complexity rows for settings " + hash
                         + " at epsilon " + epsilon);
             }
-            return new Loaded(hash, epsilon, runs);
+            return new Loaded(hash, epsilon, runs, data.notInArchive(hash));
         }
     }
 
-    record Loaded(String settingsHash, double epsilon, List<RunSeries> runs) {
+    /** {@code notInArchive}: runs the tables hold for the hash that the archive lacks (left out, so said). */
+    record Loaded(String settingsHash, double epsilon, List<RunSeries> runs, List<String> notInArchive) {
 
         /** Runs whose last checkpoint has no rows yet (an analysis still under way, or interrupted). */
         List<String> partlyAnalysed() {
@@ -102,17 +103,44 @@ final class ReportData {
                 : TableFiles.scan(root, t);
     }
 
+    private String epsilons() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (java.sql.Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT DISTINCT epsilon FROM " + table(tables, "complexity") + " ORDER BY epsilon DESC")) {
+            while (rs.next()) {
+                out.add(Figures.fmt(rs.getDouble(1)));
+            }
+        }
+        return String.join(", ", out);
+    }
+
     private String mostUsedHash(double epsilon) throws SQLException {
         try (PreparedStatement s = db.prepareStatement("SELECT settings_hash FROM " + table(tables, "complexity")
                 + " WHERE epsilon = ? GROUP BY settings_hash ORDER BY count(*) DESC, settings_hash LIMIT 1")) {
             s.setDouble(1, epsilon);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw new UserFailure("no complexity rows at epsilon " + epsilon + " under " + tables);
+                    throw new UserFailure("no complexity rows at epsilon " + epsilon + " under " + tables + "; its epsilons: "
+                            + epsilons());
                 }
                 return rs.getString(1);
             }
         }
+    }
+
+    /** Runs with complexity rows under the hash that the archive's runs table does not hold. */
+    private List<String> notInArchive(String hash) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT DISTINCT run_id FROM " + table(tables, "complexity")
+                + " WHERE settings_hash = ? AND run_id NOT IN (SELECT run_id FROM " + table(archive, "runs") + ") ORDER BY run_id")) {
+            s.setString(1, hash);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** run_id, task, regime, p, n_train, seed of every run analysed under the hash, by task then regime. */
