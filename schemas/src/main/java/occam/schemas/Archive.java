@@ -31,6 +31,8 @@ public final class Archive {
     /** Tensors above this many elements are split over several rows (keeps Parquet pages and list values small). */
     public static final int DEFAULT_CHUNK_ELEMENTS = 65_536;
 
+    /** The largest step (or epoch) a file name holds: eight digits. */
+    public static final int MAX_STEP = 99_999_999;
     private static final Pattern STEP_FILE = Pattern.compile("step-(\\d{8})\\.parquet");
     private static final Pattern EPOCH_FILE = Pattern.compile("epoch-(\\d{8})\\.parquet");
     private static final String PARTITION = "run_id=";

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import occam.schemas.Archive;
 import occam.schemas.Example;
 import occam.schemas.ModelSpec;
 import occam.schemas.RunIds;
@@ -22,6 +23,7 @@ import occam.schemas.RunInfo;
 import occam.schemas.TrainingSettings;
 import occam.training.Regime;
 import occam.training.TrainingConfig;
+import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -203,8 +205,16 @@ public final class ImportCommand implements Callable<Integer> {
             try {
                 pattern = Pattern.compile(stepPattern);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("--step-pattern: " + e.getMessage());
+                throw new IllegalArgumentException("--step-pattern " + stepPattern + ": " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
             }
+            if (!Dataset.isPrime(p)) {
+                throw new IllegalArgumentException("--p " + p + ": expected a prime (the tasks are modulo p)");
+            }
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + ": a file, expected an archive root directory");
+            }
+            checkSettings();
             for (Path in : inputs) {
                 if (Files.isDirectory(in)) {
                     List<Path> listed = list(in);
@@ -227,11 +237,12 @@ public final class ImportCommand implements Callable<Integer> {
             if (step != null && paths.size() != 1) {
                 throw new IllegalArgumentException("--step names the step of a single file, but " + paths.size() + " were given");
             }
-            if (step != null && step < 0) {
-                throw new IllegalArgumentException("--step(" + step + ") < 0");
+            if (step != null && (step < 0 || step > Archive.MAX_STEP)) {
+                throw new IllegalArgumentException("--step " + step + ": expected 0.." + Archive.MAX_STEP);
             }
             if (trainPairs != null && !Files.isRegularFile(trainPairs)) {
-                throw new IllegalArgumentException("--train-pairs " + trainPairs + ": no such file");
+                throw new IllegalArgumentException("--train-pairs " + trainPairs + (Files.isDirectory(trainPairs)
+                        ? ": a directory, expected a .csv or .parquet file" : ": no such file"));
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -245,8 +256,16 @@ public final class ImportCommand implements Callable<Integer> {
                 throw new ImportException(f + ": not a supported checkpoint file (.pt, .pth, .safetensors or .npz)");
             }
             int s = step != null ? step : SourceFile.stepFromName(f, pattern);
+            if (s > Archive.MAX_STEP) {
+                throw new ImportException(f + ": step " + s + " (from its name) is above " + Archive.MAX_STEP
+                        + ", the largest an archive file name holds");
+            }
             files.add(new SourceFile(f, format, s));
             maxStep = Math.max(maxStep, s);
+        }
+        if (epochs != null && epochs < maxStep) {
+            throw new ParameterException(spec.commandLine(), "--epochs " + epochs + ": the files hold step " + maxStep
+                    + ", after the run's last epoch");
         }
 
         List<Example> examples;
@@ -279,7 +298,10 @@ public final class ImportCommand implements Callable<Integer> {
         }
         try {
             Regime known = knownRegime(regime);
-            int batch = batchSize > 0 ? Math.min(batchSize, nTrain) : Math.max(1, Math.min(TrainingConfig.MAX_BATCH, nTrain / 2));
+            if (batchSize > nTrain) {
+                throw new IllegalArgumentException("--batch-size " + batchSize + ": more than the " + nTrain + " training examples");
+            }
+            int batch = batchSize > 0 ? batchSize : Math.max(1, Math.min(TrainingConfig.MAX_BATCH, nTrain / 2));
             updates = updatesPerEpoch != null ? updatesPerEpoch : (nTrain + batch - 1) / batch;
             if (updates < 0) {
                 throw new IllegalArgumentException("--updates-per-epoch(" + updates + ") < 0");
@@ -296,6 +318,35 @@ public final class ImportCommand implements Callable<Integer> {
         RunInfo run = new RunInfo(id, t.id(), p, fraction, nTrain, nTest, seed, regime, model, settings, device,
                 codeVersion(), Instant.now());
         return new Plan(run, examples, files, mappingFor(files.get(0), model), updates, ignored);
+    }
+
+    /** The run's recorded hyper-parameters: labels, but an archive should hold only values a run can have had. */
+    private void checkSettings() {
+        if (epochs != null && epochs < 1) {
+            throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1");
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + ": expected 0 (the default) or more");
+        }
+        requireRange("--lr", learningRate, 0, false, Double.POSITIVE_INFINITY);
+        requireRange("--adam-eps", adamEps, 0, false, Double.POSITIVE_INFINITY);
+        requireRange("--adam-beta1", adamBeta1, 0, true, 1);
+        requireRange("--adam-beta2", adamBeta2, 0, true, 1);
+        for (Object[] o : new Object[][] {{"--weight-decay", weightDecay}, {"--spectral-beta", spectralBeta},
+            {"--noise-std", noiseStd}}) {
+            if (o[1] != null) {
+                requireRange((String) o[0], (Double) o[1], 0, true, Double.POSITIVE_INFINITY);
+            }
+        }
+    }
+
+    /** {@code value} in [low, high) ({@code (low, high)} unless {@code lowIncluded}), finite. */
+    private static void requireRange(String flag, double value, double low, boolean lowIncluded, double high) {
+        boolean ok = Double.isFinite(value) && (lowIncluded ? value >= low : value > low) && value < high;
+        if (!ok) {
+            throw new IllegalArgumentException(flag + " " + value + ": expected a finite number " + (lowIncluded ? ">= " : "> ")
+                    + low + (Double.isInfinite(high) ? "" : " and < " + high));
+        }
     }
 
     private NameMapping mappingFor(SourceFile first, ModelSpec model) {

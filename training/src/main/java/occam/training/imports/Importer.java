@@ -25,6 +25,7 @@ import occam.schemas.Checkpoint;
 import occam.schemas.Example;
 import occam.schemas.RunInfo;
 import occam.schemas.Tensor;
+import occam.schemas.TrainingSettings;
 
 /**
  * Imports one run's checkpoint files into an archive root. Everything is read and checked before anything is
@@ -78,6 +79,7 @@ public final class Importer {
         List<ObjectNode> provenance = new ArrayList<>();
         for (SourceFile f : byStep.values()) {
             if (present.contains(f.step())) {
+                requireSameSource(runId, f);
                 skipped.add(f.step());
                 continue;
             }
@@ -102,6 +104,26 @@ public final class Importer {
         return new Result(added, skipped, newRun);
     }
 
+    /** A step already imported from other bytes is refused: archive files are never rewritten. */
+    private void requireSameSource(String runId, SourceFile f) {
+        Path recorded = provenanceFile(runId, f.step());
+        if (!Files.isRegularFile(recorded)) {
+            return; // not imported (written by occam train), or by an occam that kept no provenance
+        }
+        String before;
+        try {
+            before = new ObjectMapper().readTree(recorded.toFile()).path("sha256").asText("");
+        } catch (IOException e) {
+            throw new ImportException(recorded + ": not readable provenance JSON: " + e.getMessage(), e);
+        }
+        String now = sha256(f.path());
+        if (!before.isEmpty() && !before.equals(now)) {
+            throw new ImportException(f.path() + ": step " + f.step() + " of run '" + runId + "' is already in the archive,"
+                    + " imported from other bytes (SHA-256 " + before + " in " + recorded + ", this file " + now + "); archive"
+                    + " files are never rewritten: import it under another --run-id");
+        }
+    }
+
     private static void requireSameRun(RunInfo archived, RunInfo given) {
         Map<String, Object[]> fields = new LinkedHashMap<>();
         fields.put("task", new Object[] {archived.task(), given.task()});
@@ -109,11 +131,28 @@ public final class Importer {
         fields.put("train fraction", new Object[] {archived.trainFraction(), given.trainFraction()});
         fields.put("seed", new Object[] {archived.seed(), given.seed()});
         fields.put("regime", new Object[] {archived.regime(), given.regime()});
-        fields.put("model", new Object[] {archived.model(), given.model()});
+        components("model ", archived.model(), given.model(), fields);
+        // the planned epochs may grow with appended steps only through --epochs, checked against the steps
+        TrainingSettings a = archived.training();
+        TrainingSettings g = given.training();
+        TrainingSettings sameEpochs = new TrainingSettings(a.epochs(), g.batchSize(), g.learningRate(), g.adamBeta1(),
+                g.adamBeta2(), g.adamEps(), g.weightDecay(), g.spectralBeta(), g.noiseStd(), g.evalEvery());
+        components("", a, sameEpochs, fields);
         for (Map.Entry<String, Object[]> e : fields.entrySet()) {
             if (!Objects.equals(e.getValue()[0], e.getValue()[1])) {
                 throw new ImportException("run '" + given.runId() + "' is already in the archive with " + e.getKey() + " "
                         + e.getValue()[0] + ", not " + e.getValue()[1] + ": import with the same flags, or another --run-id");
+            }
+        }
+    }
+
+    /** Each record component of {@code a} and {@code b} (same record type) as a field named {@code prefix + name}. */
+    private static void components(String prefix, Record a, Record b, Map<String, Object[]> fields) {
+        for (java.lang.reflect.RecordComponent c : a.getClass().getRecordComponents()) {
+            try {
+                fields.put(prefix + c.getName(), new Object[] {c.getAccessor().invoke(a), c.getAccessor().invoke(b)});
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
             }
         }
     }

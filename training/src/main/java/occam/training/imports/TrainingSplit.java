@@ -116,9 +116,13 @@ public final class TrainingSplit {
             GenericRecord r;
             int row = 0;
             while ((r = reader.read()) != null) {
-                if (!(r.get("a") instanceof Number a) || !(r.get("b") instanceof Number b)) {
+                // integer columns only: a double 1.9 must not become the pair's 1
+                if (!(r.get("a") instanceof Integer || r.get("a") instanceof Long) || !(r.get("b") instanceof Integer
+                        || r.get("b") instanceof Long)) {
                     throw new ImportException(file + ": row " + row + " has no integer columns a and b: " + r);
                 }
+                Number a = (Number) r.get("a");
+                Number b = (Number) r.get("b");
                 pairs.add(new int[] {a.intValue(), b.intValue()});
                 row++;
             }

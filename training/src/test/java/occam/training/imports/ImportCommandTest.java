@@ -318,13 +318,62 @@ class ImportCommandTest {
     void aReimportWithOtherMetadataIsRejected() throws Exception {
         archiveWithOneStep();
         assertRejected(1, List.of("--seed", "1", Fixtures.dir().resolve("npz").toString()), "already in the archive with seed 0, not 1");
+        assertRejected(1, List.of("--lr", "0.5", Fixtures.dir().resolve("npz").toString()),
+                "already in the archive with learningRate 0.001, not 0.5");
+        assertRejected(1, List.of("--position-table", "vocabulary", Fixtures.dir().resolve("npz").toString()),
+                "already in the archive with model positionRows 4, not 25");
+    }
+
+    @Test
+    void aStepImportedFromOtherBytesOrPairsThatAreNotIntegersAreRejected() throws Exception {
+        Path next = archiveWithOneStep();
+        // step 1 again, with one weight changed: the archive keeps what it has and says why
+        Map<String, Tensor> w = weights();
+        float[] gain = w.get("layers.0.norm2.gain").values().clone();
+        gain[0] += 1;
+        w.put("layers.0.norm2.gain", new Tensor(new int[] {gain.length}, gain));
+        Fixtures.writeSafetensors(next.resolve("step-1.safetensors"), w);
+        assertRejected(1, List.of(next.toString()), "step 1 of run 'r' is already in the archive, imported from other bytes");
+
+        Files.delete(next.resolve("step-1.safetensors"));
+
+        // pairs from a Parquet file with non-integer columns are refused, not truncated
+        Path parquet = dir.resolve("double-pairs.parquet");
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"pair\",\"fields\":[{\"name\":\"a\",\"type\":\"double\"},{\"name\":\"b\",\"type\":\"double\"}]}");
+        try (var writer = org.apache.parquet.avro.AvroParquetWriter.<org.apache.avro.generic.GenericRecord>builder(
+                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(parquet.toUri()),
+                        new org.apache.hadoop.conf.Configuration(false)))
+                .withSchema(schema).build()) {
+            var r = new org.apache.avro.generic.GenericData.Record(schema);
+            r.put("a", 0.0);
+            r.put("b", 1.9);
+            writer.write(r);
+        }
+        assertRejected(1, List.of("--train-pairs", parquet.toString(), Fixtures.dir().resolve("npz").toString()),
+                "row 0 has no integer columns a and b");
     }
 
     @Test
     void badFlagsAreUsageErrors() throws Exception {
         archiveWithOneStep();
         Path st = Fixtures.dir().resolve("safetensors");
-        assertRejected(2, List.of("--p", "24", st.toString()), "p(24) is not a prime");
+        assertRejected(2, List.of("--p", "24", st.toString()), "--p 24: expected a prime");
+        assertRejected(2, List.of("--p", "-7", st.toString()), "--p -7: expected a prime");
+        // the recorded hyper-parameters: values a run can have had
+        for (String[] bad : new String[][] {{"--epochs", "0"}, {"--batch-size", "-5"}, {"--batch-size", "100000"}, {"--lr", "-1"},
+            {"--lr", "NaN"}, {"--adam-beta1", "2"}, {"--adam-eps", "0"}, {"--weight-decay", "-1"}, {"--noise-std", "Infinity"}}) {
+            assertRejected(2, List.of(bad[0], bad[1], st.toString()), bad[0] + " ");
+        }
+        assertRejected(2, List.of("--step-pattern", "(", st.toString()), "--step-pattern (: Unclosed group at index 1");
+        assertRejected(2, List.of("--train-pairs", dir.toString(), st.toString()), "a directory, expected a .csv or .parquet file");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        StringWriter err = new StringWriter();
+        CommandLine cli = ImportCommand.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--out", aFile.toString(), "--task", "add", "--p", "23", "--regime", "none", st.toString()));
+        assertTrue(err.toString().contains("a file, expected an archive root directory"), err.toString());
         assertRejected(2, List.of("--step", "3", st.toString(), Fixtures.dir().resolve("npz").toString()), "--step names the step of a single file");
         assertRejected(2, List.of("--mapping", "nonsense", st.toString()), "--mapping nonsense");
         assertRejected(2, List.of(dir.resolve("missing").toString()), "no such file or directory");
