@@ -19,10 +19,11 @@ record Status(String archive, List<Run> runs, String tables, OutputWriter writer
 
     /**
      * One settings hash over the archive's checkpoints: analysed (rows in {@code complexity}), quarantined (rows in
-     * {@code quarantine}, counted per failed check) and pending (neither).
+     * {@code quarantine}, counted per failed check) and pending (neither); {@code notInArchive}: checkpoints the
+     * tables hold rows of that the archive does not (tables of another archive, or of runs removed since).
      */
     record Analysis(String settingsHash, int analysed, int quarantined, int pending, Map<String, Integer> failedChecks,
-            List<String> runsRejected) {}
+            List<String> runsRejected, int notInArchive) {}
 
     int checkpoints() {
         return runs.stream().mapToInt(r -> r.checkpoints().size()).sum();

@@ -89,6 +89,11 @@ public final class StatusCommand implements Callable<Integer> {
                     String.valueOf(a.pending()), failed.isEmpty() ? "-" : failed};
         }
         table(b, rows);
+        int elsewhere = s.analyses().stream().mapToInt(Status.Analysis::notInArchive).max().orElse(0);
+        if (elsewhere > 0) {
+            b.append("(the tables also hold rows of up to ").append(elsewhere).append(" checkpoint(s) that are not in this archive:"
+                    + " not counted above)\n");
+        }
         return withWriter(b, s);
     }
 

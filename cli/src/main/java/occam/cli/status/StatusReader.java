@@ -113,8 +113,13 @@ final class StatusReader {
         hashes.addAll(checks.keySet());
         List<Status.Analysis> out = new ArrayList<>();
         for (String hash : hashes) {
-            Set<String> done = analysed.getOrDefault(hash, Set.of());
+            Set<String> done = new HashSet<>(analysed.getOrDefault(hash, Set.of()));
             Set<String> bad = new HashSet<>(quarantined.getOrDefault(hash, Set.of()));
+            Set<String> elsewhere = new HashSet<>(done);
+            elsewhere.addAll(bad);
+            elsewhere.removeAll(inArchive);
+            done.removeAll(elsewhere);
+            bad.removeAll(elsewhere);
             Set<String> rejected = rejectedRuns.getOrDefault(hash, Set.of());
             for (Status.Run r : runs) {
                 if (rejected.contains(r.runId())) {
@@ -128,7 +133,7 @@ final class StatusReader {
                 }
             }
             out.add(new Status.Analysis(hash, done.size(), bad.size(), pending,
-                    new LinkedHashMap<>(checks.getOrDefault(hash, Map.of())), List.copyOf(rejected)));
+                    new LinkedHashMap<>(checks.getOrDefault(hash, Map.of())), List.copyOf(rejected), elsewhere.size()));
         }
         return out;
     }

@@ -147,7 +147,7 @@ class AggregateReportTest {
         List<RunSeries> one = loaded.runs().stream().filter(r -> r.runId().equals("add-ours-s0")).toList();
         List<RunSeries> mixed = loaded.runs().stream().filter(r -> !r.runId().equals("add-none-s1")).toList();
         for (Map.Entry<String, List<RunSeries>> c : Map.of("one-run", one, "one-none-seed", mixed).entrySet()) {
-            ReportData.Loaded data = new ReportData.Loaded(loaded.settingsHash(), loaded.epsilon(), c.getValue());
+            ReportData.Loaded data = new ReportData.Loaded(loaded.settingsHash(), loaded.epsilon(), c.getValue(), List.of());
             List<Claims.Claim> claims = Claims.check(c.getValue().stream().map(RunSeries::claimsRun).toList());
             Path out = KEEP.resolve(c.getKey());
             List<Path> written = Report.write(data, claims, ClaimsTable.file(tables), out);

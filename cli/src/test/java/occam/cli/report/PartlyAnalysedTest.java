@@ -26,7 +26,7 @@ class PartlyAnalysedTest {
         assertFalse(part.analysedToTheEnd(), "542 is not the last checkpoint");
         assertFalse(none.analysedToTheEnd());
         assertTrue(unknown.analysedToTheEnd(), "no checkpoint listed: nothing to wait for");
-        ReportData.Loaded data = new ReportData.Loaded("0123456789abcdef", 1.0, List.of(whole, part, none));
+        ReportData.Loaded data = new ReportData.Loaded("0123456789abcdef", 1.0, List.of(whole, part, none), List.of());
         assertTrue(data.partlyAnalysed().equals(List.of("add-ours-s1", "add-ours-s2")), data.partlyAnalysed().toString());
         String html = ClaimsSection.html(List.of(), "claims.parquet", data.partlyAnalysed());
         assertTrue(html.contains("Left out of the claims, their last checkpoint not analysed yet: add-ours-s1, add-ours-s2."), html);
