@@ -98,8 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new CommandLine.ParameterException(line, "--epochs " + epochs + ": expected at least 1");
         }
-        if (!Dataset.isPrime(p)) {
-            throw new CommandLine.ParameterException(line, "--p " + p + ": expected a prime (the tasks are modulo p)");
+        if (!Dataset.isPrime(p) || p > Dataset.MAX_P) {
+            throw new CommandLine.ParameterException(line, "--p " + p + ": expected a prime (the tasks are modulo p) <= " + Dataset.MAX_P);
         }
         if (threads < 0) {
             throw new CommandLine.ParameterException(line, "--threads " + threads + ": expected 0 (the default) or more");

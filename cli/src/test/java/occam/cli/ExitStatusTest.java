@@ -244,7 +244,7 @@ class ExitStatusTest {
                 "demo", "--out", out.toString(), "--epochs", "many");
         badUsage("occam demo: --epochs 0: expected at least 1 (see 'occam demo --help')",
                 "demo", "--out", out.toString(), "--epochs", "0");
-        badUsage("occam demo: --p 12: expected a prime (the tasks are modulo p) (see 'occam demo --help')",
+        badUsage("occam demo: --p 12: expected a prime (the tasks are modulo p) <= 1009 (see 'occam demo --help')",
                 "demo", "--out", out.toString(), "--p", "12");
         badUsage("occam demo: --threads -1: expected 0 (the default) or more (see 'occam demo --help')",
                 "demo", "--out", out.toString(), "--threads", "-1");

@@ -152,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ids(DeviceChoice.values(), c -> c.name().toLowerCase(Locale.ROOT))).toUpperCase(Locale.ROOT));
         ModelSpec.PositionTable positions = ModelSpec.PositionTable.valueOf(UsageErrors.oneOf(cli, "--position-table",
                 positionTable, List.of("vocabulary", "sequence")).toUpperCase(Locale.ROOT));
-        check(Dataset.isPrime(p), "--p", p, "a prime number");
+        check(Dataset.isPrime(p) && p <= Dataset.MAX_P, "--p", p, "a prime number <= " + Dataset.MAX_P + " (the table has p^2 rows)");
         check(trainFraction == null || (trainFraction > 0 && trainFraction < 1), "--train-fraction", trainFraction,
                 "a number in (0, 1)");
         check(layers == null || layers >= 1, "--layers", layers, "an integer >= 1");

@@ -88,7 +88,8 @@ class TrainCommandTest {
         assertUsageError("--regime strong: expected one of none, wd, ours", "--task", "add", "--regime", "strong", "--out", dir);
         assertUsageError("--device tpu: expected one of auto, cpu, gpu", with(ok, "--device", "tpu"));
         assertUsageError("--position-table rows: expected one of vocabulary, sequence", with(ok, "--position-table", "rows"));
-        assertUsageError("--p 12: expected a prime number", with(ok, "--p", "12"));
+        assertUsageError("--p 12: expected a prime number <= 1009 (the table has p^2 rows)", with(ok, "--p", "12"));
+        assertUsageError("--p 99991: expected a prime number <= 1009 (the table has p^2 rows)", with(ok, "--p", "99991"));
         assertUsageError("--train-fraction 1.5: expected a number in (0, 1)", with(ok, "--train-fraction", "1.5"));
         assertUsageError("--train-fraction 0.0: expected a number in (0, 1)", with(ok, "--train-fraction", "0"));
         assertUsageError("--train-fraction 0.01: expected a share of the 49 equations of add mod 7 that leaves at least 2"

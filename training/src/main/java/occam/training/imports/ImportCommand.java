@@ -208,8 +208,8 @@ public final class ImportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--step-pattern " + stepPattern + ": " + e.getDescription()
                         + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
             }
-            if (!Dataset.isPrime(p)) {
-                throw new IllegalArgumentException("--p " + p + ": expected a prime (the tasks are modulo p)");
+            if (!Dataset.isPrime(p) || p > Dataset.MAX_P) {
+                throw new IllegalArgumentException("--p " + p + ": expected a prime (the tasks are modulo p) <= " + Dataset.MAX_P);
             }
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new IllegalArgumentException("--out " + out + ": a file, expected an archive root directory");

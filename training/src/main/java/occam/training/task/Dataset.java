@@ -32,6 +32,9 @@ public final class Dataset {
      * The table of {@code task} modulo {@code p}, with floor(trainFraction x rows) examples drawn for training by a
      * Fisher-Yates shuffle seeded with {@code splitSeed}.
      */
+    /** The largest modulus the commands accept: the table has p^2 rows, held in memory by training and analysis. */
+    public static final int MAX_P = 1009;
+
     public static Dataset generate(Task task, int p, double trainFraction, long splitSeed) {
         if (!isPrime(p)) {
             throw new IllegalArgumentException("p(" + p + ") is not a prime");

@@ -360,6 +360,7 @@ class ImportCommandTest {
         Path st = Fixtures.dir().resolve("safetensors");
         assertRejected(2, List.of("--p", "24", st.toString()), "--p 24: expected a prime");
         assertRejected(2, List.of("--p", "-7", st.toString()), "--p -7: expected a prime");
+        assertRejected(2, List.of("--p", "99991", st.toString()), "--p 99991: expected a prime (the tasks are modulo p) <= 1009");
         // the recorded hyper-parameters: values a run can have had
         for (String[] bad : new String[][] {{"--epochs", "0"}, {"--batch-size", "-5"}, {"--batch-size", "100000"}, {"--lr", "-1"},
             {"--lr", "NaN"}, {"--adam-beta1", "2"}, {"--adam-eps", "0"}, {"--weight-decay", "-1"}, {"--noise-std", "Infinity"}}) {

@@ -145,10 +145,12 @@ final class UsageChecks {
                 return "--input " + input + ": cannot be read (" + e.getMessage() + ")";
             }
         }
-        if (!runPatterns.isEmpty()) {
-            Predicate<String> filter = InputScan.runFilter(runPatterns);
+        for (String pattern : runPatterns) {
+            // each one: a typo in a list must not vanish beside the patterns that match
+            Predicate<String> filter = InputScan.runFilter(List.of(pattern));
             if (runIds.stream().noneMatch(filter)) {
-                return "--runs " + String.join(",", runPatterns) + ": matches no run of " + String.join(", ", inputs)
+                return "--runs " + (runPatterns.size() > 1 ? String.join(",", runPatterns) + ": " + pattern : pattern)
+                        + ": matches no run of " + String.join(", ", inputs)
                         + (runIds.isEmpty() ? " (it has no runs)" : " (runs there: " + abbreviate(runIds) + ")");
             }
         }

@@ -69,6 +69,8 @@ class AnalyzeCommandTest {
         cases.put("--input " + empty + ": not an archive root", List.of("-i", empty.toString(), "-o", o));
         cases.put("--input " + file + ": is a file", List.of("-i", file.toString(), "-o", o));
         cases.put("--runs sub-*: matches no run of " + in + " (runs there: add-x)", List.of("-i", in, "-o", o, "--runs", "sub-*"));
+        cases.put("--runs add-x,typo: typo: matches no run of " + in + " (runs there: add-x)",
+                List.of("-i", in, "-o", o, "--runs", "add-x,typo"));
         cases.put("--output " + file + ": is a file", List.of("-i", in, "-o", file.toString()));
         cases.put("--output " + archive.resolve("tables") + ": is inside the input", List.of("-i", in, "-o",
                 archive.resolve("tables").toString()));
