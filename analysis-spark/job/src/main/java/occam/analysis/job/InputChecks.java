@@ -42,14 +42,17 @@ final class InputChecks {
     static final List<Deequ.Rule> RUN_RULES = List.of(
             // checkpoints whose run the runs table does not know cannot be analysed (no spec, no split size)
             new Deequ.Rule("run_registered", "runs_file IS NOT NULL"),
+            // a runs file that is not whole Parquet holds no spec either (the rules below then say nothing more)
+            new Deequ.Rule("runs_row_readable", "unreadable IS NULL"),
             // rows written by a newer occam may mean something this one does not know
-            new Deequ.Rule("schema_version_known", "runs_file IS NULL OR (schema_version BETWEEN 1 AND " + VERSION
-                    + " AND coalesce(examples_version, 1) BETWEEN 1 AND " + VERSION + ")"),
+            new Deequ.Rule("schema_version_known", "runs_file IS NULL OR unreadable IS NOT NULL OR (schema_version BETWEEN 1 AND "
+                    + VERSION + " AND coalesce(examples_version, 1) BETWEEN 1 AND " + VERSION + ")"),
             // the analysis rebuilds the forward pass from the spec, so it must be one the engine knows
-            new Deequ.Rule("model_spec_known", "runs_file IS NULL OR spec_error IS NULL"),
+            new Deequ.Rule("model_spec_known", "runs_file IS NULL OR unreadable IS NOT NULL OR spec_error IS NULL"),
             // the loss is evaluated on the run's exact training split
-            new Deequ.Rule("split_present", "runs_file IS NULL OR train_examples > 0"),
-            new Deequ.Rule("split_matches_run", "runs_file IS NULL OR train_examples = 0 OR train_examples = n_train"));
+            new Deequ.Rule("split_present", "runs_file IS NULL OR unreadable IS NOT NULL OR train_examples > 0"),
+            new Deequ.Rule("split_matches_run", "runs_file IS NULL OR unreadable IS NOT NULL OR train_examples = 0"
+                    + " OR train_examples = n_train"));
 
     /** Tensor rules, over one row per (checkpoint file, tensor): the spec's tensors joined with what the file holds. */
     static final List<Deequ.Rule> TENSOR_RULES = List.of(
@@ -173,10 +176,11 @@ final class InputChecks {
                 .add("examples_version", DataTypes.IntegerType, true)
                 .add("spec_error", DataTypes.StringType, true)
                 .add("train_examples", DataTypes.IntegerType, false)
-                .add("n_train", DataTypes.IntegerType, false);
+                .add("n_train", DataTypes.IntegerType, false)
+                .add("unreadable", DataTypes.StringType, true);
         List<Row> rows = runs.stream().map(r -> RowFactory.create(r.runId(), r.runsFile(), r.schemaVersion(),
                 data.examplesVersion().get(r.runId()), r.specError(),
-                data.trainSplits().getOrDefault(r.runId(), List.of()).size(), r.nTrain())).toList();
+                data.trainSplits().getOrDefault(r.runId(), List.of()).size(), r.nTrain(), r.unreadable())).toList();
         if (rows.isEmpty()) {
             return Set.of();
         }
@@ -207,6 +211,7 @@ final class InputChecks {
             case "schema_version_known" -> "runs row schema_version " + r.getAs("schema_version") + ", examples "
                     + r.getAs("examples_version") + "; this occam reads 1.." + VERSION + ": upgrade occam";
             case "model_spec_known" -> r.getAs("spec_error");
+            case "runs_row_readable" -> "the runs row cannot be read: " + r.getAs("unreadable");
             case "split_present" -> "the run has no training examples in examples/run_id=" + run.runId();
             default -> "examples hold " + r.getAs("train_examples") + " training rows, runs says n_train = " + r.getAs("n_train");
         };

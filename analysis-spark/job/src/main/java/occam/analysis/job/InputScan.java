@@ -37,7 +37,7 @@ final class InputScan {
      * no {@code runs} row has {@code runsFile} null (and no spec): the checks quarantine it.
      */
     record RunInput(String root, String runId, int p, ModelSpec spec, String specError, int nTrain, String runsFile,
-            int schemaVersion) implements Serializable {
+            int schemaVersion, String unreadable) implements Serializable {
 
         boolean registered() {
             return runsFile != null;
@@ -90,7 +90,7 @@ final class InputScan {
         }
         checkpoints.sort(Comparator.comparing(CheckpointFile::runId).thenComparingInt(CheckpointFile::step));
         List<RunInput> runs = readRuns(spark, runsFileById, rootById);
-        unregistered.forEach((runId, root) -> runs.add(new RunInput(root, runId, 0, null, null, 0, null, 0)));
+        unregistered.forEach((runId, root) -> runs.add(new RunInput(root, runId, 0, null, null, 0, null, 0, null)));
         runs.sort(Comparator.comparing(RunInput::runId));
         return new Result(runs, checkpoints, duplicates);
     }
@@ -106,8 +106,19 @@ final class InputScan {
         return out;
     }
 
-    private static List<RunInput> readRuns(SparkSession spark, Map<String, String> files, Map<String, String> roots) {
+    private static List<RunInput> readRuns(SparkSession spark, Map<String, String> allFiles, Map<String, String> roots) {
         List<RunInput> runs = new ArrayList<>();
+        // a damaged runs file is that run's problem, named by the checks; Spark would only skip it, or fail the scan
+        Map<String, String> files = new LinkedHashMap<>();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        allFiles.forEach((runId, file) -> {
+            String damage = parquetDamage(conf, new Path(file));
+            if (damage == null) {
+                files.put(runId, file);
+            } else {
+                runs.add(unreadable(roots.get(runId), runId, file, damage));
+            }
+        });
         if (files.isEmpty()) {
             return runs;
         }
@@ -131,9 +142,44 @@ final class InputScan {
                 error = "unknown model spec: " + e.getMessage();
             }
             runs.add(new RunInput(roots.get(runId), runId, r.getInt(13), spec, error, r.getInt(11), r.getString(12),
-                    r.isNullAt(15) ? 0 : r.getInt(15)));
+                    r.isNullAt(15) ? 0 : r.getInt(15), null));
         }
+        java.util.Set<String> read = new java.util.HashSet<>();
+        runs.forEach(r -> read.add(r.runId()));
+        files.forEach((runId, file) -> {
+            if (!read.contains(runId)) { // skipped by Spark as corrupt (spark.sql.files.ignoreCorruptFiles)
+                runs.add(unreadable(roots.get(runId), runId, file, "Spark could not read its row (a damaged Parquet file)"));
+            }
+        });
         return runs;
+    }
+
+    private static RunInput unreadable(String root, String runId, String file, String why) {
+        return new RunInput(root, runId, 0, null, null, 0, file, 0, file + ": " + why);
+    }
+
+    /** Null when {@code file} starts and ends with the Parquet magic "PAR1"; else what is wrong with it. */
+    static String parquetDamage(Configuration conf, Path file) {
+        try {
+            FileSystem fs = file.getFileSystem(conf);
+            long size = fs.getFileStatus(file).getLen();
+            if (size < 12) {
+                return "not a Parquet file: " + size + " bytes, too short for one (truncated?)";
+            }
+            byte[] head = new byte[4];
+            byte[] tail = new byte[4];
+            try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(file)) {
+                in.readFully(0, head);
+                in.readFully(size - 4, tail);
+            }
+            byte[] magic = {'P', 'A', 'R', '1'};
+            if (!Arrays.equals(head, magic)) {
+                return "not a Parquet file (its first bytes are not PAR1)";
+            }
+            return Arrays.equals(tail, magic) ? null : "not a whole Parquet file (no PAR1 at its end: truncated or damaged)";
+        } catch (java.io.IOException e) {
+            return "cannot be read: " + e.getMessage();
+        }
     }
 
     private static String runId(Path dir) {

@@ -43,13 +43,19 @@ class InputFaultsTest {
         InputChecksTest.writeRun(archive, "nosplit", 10);
         Files.delete(archive.examplesFile("nosplit"));
         archive.writeCheckpoint(new Checkpoint("nosplit", 1, 1, InputChecksTest.tensors(5)));
+        // a run whose runs file is cut short
+        InputChecksTest.writeRun(archive, "cut", 10);
+        Path cutRun = archive.runFile("cut");
+        byte[] whole = Files.readAllBytes(cutRun);
+        Files.write(cutRun, java.util.Arrays.copyOf(whole, 200));
+        archive.writeCheckpoint(new Checkpoint("cut", 1, 1, InputChecksTest.tensors(6)));
 
         Path out = dir.resolve("tables");
         AnalysisJob.Summary s = AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(root.toString()),
                 out.toString(), List.of(), false, false, 1, AnalysisSettings.defaults().withSearch(2, 2, 1, 1)));
-        assertEquals(5, s.checkpointsFound());
+        assertEquals(6, s.checkpointsFound());
         assertEquals(0, s.analysed());
-        assertEquals(5, s.quarantined(), "every checkpoint of the unknown runs counts");
+        assertEquals(6, s.quarantined(), "every checkpoint of the unknown runs counts");
 
         Map<String, String> rows = new TreeMap<>();
         for (Row r : TestSpark.session().read().parquet(out.resolve(Table.QUARANTINE.tableName()).toString())
@@ -63,12 +69,14 @@ class InputFaultsTest {
                         .formatted(rowCount(archive, "good", 1), Table.SCHEMA_VERSION + 1, Table.SCHEMA_VERSION),
                 "good@2:keys_match_file", rowCount(archive, "good", 2) + " row(s) belong to another run or step than the file name says",
                 "ghost@*:run_registered", "the run has checkpoints but no runs row (runs/run_id=ghost/run.parquet is missing)",
-                "nosplit@*:split_present", "the run has no training examples in examples/run_id=nosplit"), rows);
+                "nosplit@*:split_present", "the run has no training examples in examples/run_id=nosplit",
+                "cut@*:runs_row_readable", "the runs row cannot be read: " + new org.apache.hadoop.fs.Path(cutRun.toUri())
+                        + ": not a whole Parquet file (no PAR1 at its end: truncated or damaged)"), rows);
 
         // a rerun finds them all done: quarantined under these settings
         AnalysisJob.Summary again = AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(root.toString()),
                 out.toString(), List.of(), false, false, 1, AnalysisSettings.defaults().withSearch(2, 2, 1, 1)));
-        assertEquals(5, again.alreadyDone());
+        assertEquals(6, again.alreadyDone());
         assertEquals(0, again.quarantined());
     }
 
