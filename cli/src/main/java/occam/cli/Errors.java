@@ -80,7 +80,7 @@ public final class Errors {
     private static int failure(Exception e, CommandLine line, ParseResult parsed) {
         PrintWriter err = line.getErr();
         err.println(name(line) + " failed: " + cause(e));
-        if (e instanceof UserFailure) {
+        if (e instanceof UserFailure || e instanceof occam.schemas.RunLock.Busy) {
             err.flush();
             return 1;
         }

@@ -29,6 +29,7 @@ import occam.schemas.Checkpoint;
 import occam.schemas.EpochMetrics;
 import occam.schemas.ModelSpec;
 import occam.schemas.RunInfo;
+import occam.schemas.RunLock;
 import occam.schemas.Tensor;
 import occam.schemas.TrainingSettings;
 import occam.schemas.TrainingState;
@@ -74,6 +75,16 @@ public final class Trainer {
      * complete one is not trained again (its result is read from the archive, {@link TrainingResult#trained()} false).
      */
     public static TrainingResult run(TrainingConfig config, TrainingListener... extra) {
+        if (config.out() == null) {
+            return runLocked(config, extra);
+        }
+        // one writer per run: a second train of the same run (or an import into it) is refused while this one runs
+        try (RunLock lock = RunLock.acquire(new Archive(config.out()), config.runId())) {
+            return runLocked(config, extra);
+        }
+    }
+
+    private static TrainingResult runLocked(TrainingConfig config, TrainingListener... extra) {
         RunPlan plan = RunPlan.of(config);
         if (plan.kind() == RunPlan.Kind.COMPLETE) {
             return recorded(config, plan);

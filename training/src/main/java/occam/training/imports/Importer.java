@@ -24,6 +24,7 @@ import occam.schemas.Archive;
 import occam.schemas.Checkpoint;
 import occam.schemas.Example;
 import occam.schemas.RunInfo;
+import occam.schemas.RunLock;
 import occam.schemas.Tensor;
 import occam.schemas.TrainingSettings;
 
@@ -56,6 +57,14 @@ public final class Importer {
      * @param updatesPerEpoch optimizer updates per epoch, so a checkpoint's update step is step x this
      */
     public Result importRun(RunInfo run, List<Example> examples, List<SourceFile> files, NameMapping mapping,
+            long updatesPerEpoch) {
+        // one writer per run, as for occam train
+        try (RunLock lock = RunLock.acquire(archive, run.runId())) {
+            return importLocked(run, examples, files, mapping, updatesPerEpoch);
+        }
+    }
+
+    private Result importLocked(RunInfo run, List<Example> examples, List<SourceFile> files, NameMapping mapping,
             long updatesPerEpoch) {
         String runId = run.runId();
         Map<Integer, SourceFile> byStep = new TreeMap<>();
