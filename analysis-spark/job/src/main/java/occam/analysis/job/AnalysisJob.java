@@ -90,8 +90,78 @@ final class AnalysisJob {
         OutputStore store = new OutputStore(spark, config.output());
         try (OutputLock lock = OutputLock.acquire(store.fileSystem(), store.root(), h -> LOG.warn(
                 "another analysis is writing {} ({}): waiting for it to finish", config.output(), h.describe()))) {
-            store.recoverInterruptedSwaps();
-            return run(spark, config, engine, store, start);
+            Interruption interruption = new Interruption(spark, lock);
+            try {
+                store.recoverInterruptedSwaps();
+                return run(spark, config, engine, store, start, interruption);
+            } finally {
+                interruption.remove();
+            }
+        }
+    }
+
+    /**
+     * What an interrupted job (Ctrl-C, SIGTERM: the JVM's shutdown, not a kill -9) still does before Spark stops: it
+     * cancels the search, commits the checkpoints already finished (a wave) and releases the lock, so the rerun
+     * redoes nothing that was done. Runs as a Spark shutdown hook ahead of the SparkContext's own.
+     */
+    static final class Interruption {
+        // hooks of higher priority run first: the executors stop at Spark's default (100), the SparkContext at 50
+        private static final int BEFORE_SPARK_STOPS = 120;
+        /** A commit that has not ended by then is given up (the rerun does its checkpoints): the JVM must exit. */
+        private static final long COMMIT_WAIT_MILLIS = 120_000;
+        private final SparkSession spark;
+        private final OutputLock lock;
+        private final Object hook;
+        private volatile Waves waves;
+
+        Interruption(SparkSession spark, OutputLock lock) {
+            this.spark = spark;
+            this.lock = lock;
+            this.hook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(BEFORE_SPARK_STOPS,
+                    (scala.Function0<scala.runtime.BoxedUnit>) () -> {
+                        interrupted();
+                        return scala.runtime.BoxedUnit.UNIT;
+                    });
+        }
+
+        void watch(Waves w) {
+            this.waves = w;
+        }
+
+        private void interrupted() {
+            Waves w = waves;
+            LOG.warn("interrupted: cancelling the search{}", w == null ? "" : " and committing the finished checkpoints");
+            Thread commit = new Thread(() -> {
+                try {
+                    SearchStage.cancelAll(spark.sparkContext());
+                    if (w != null) {
+                        w.finish();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("interrupted: the finished checkpoints could not be committed: {}", e.getMessage());
+                }
+            }, "occam-interrupted-commit");
+            commit.setDaemon(true);
+            commit.start();
+            try {
+                commit.join(COMMIT_WAIT_MILLIS);
+                if (commit.isAlive()) {
+                    LOG.warn("interrupted: the commit did not end within {} s; its checkpoints stay pending", COMMIT_WAIT_MILLIS / 1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.close();
+            }
+        }
+
+        void remove() {
+            try {
+                org.apache.spark.util.ShutdownHookManager.removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or has run
+            }
         }
     }
 
@@ -106,7 +176,8 @@ final class AnalysisJob {
         return new Work(scan, pending, analysed, quarantined);
     }
 
-    private static Summary run(SparkSession spark, Config config, Engine engine, OutputStore store, long start) {
+    private static Summary run(SparkSession spark, Config config, Engine engine, OutputStore store, long start,
+            Interruption interruption) {
         AnalysisSettings settings = config.settings();
         Map<String, Double> phases = new LinkedHashMap<>();
 
@@ -135,6 +206,7 @@ final class AnalysisJob {
 
             phase = System.nanoTime();
             Waves waves = new Waves(spark, store, settings.hash(), settings.epsilons(), config.waves(), pendingRuns);
+            interruption.watch(waves);
             waves.addRejections(checked.rejections(), pending);
             List<SearchStage.TaskResult> results = new ArrayList<>();
             try {

@@ -105,7 +105,7 @@ final class SearchStage {
                     jobs.submitUpTo(received);
                 }
                 jobs.throwIfFailed();
-                if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == tasks.size())) {
+                if (received != logged && (System.nanoTime() - lastLog > 2_000_000_000L || received == 1 || received == tasks.size())) {
                     logged = received;
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     double rate = received / Math.max(elapsed, 1e-9);
@@ -167,6 +167,9 @@ final class SearchStage {
             }
             String previousPool = jsc.getLocalProperty("spark.scheduler.pool");
             jsc.setLocalProperty("spark.scheduler.pool", POOL);
+            // a group, so that an interrupted job can cancel the search and still commit (cancelAll)
+            jsc.setLocalProperty("spark.jobGroup.id", POOL);
+            jsc.setLocalProperty("spark.job.interruptOnCancel", "true");
             try {
                 if (perCheckpoint) {
                     for (Object i : indices) {
@@ -179,6 +182,8 @@ final class SearchStage {
                 }
             } finally {
                 jsc.setLocalProperty("spark.scheduler.pool", previousPool);
+                jsc.setLocalProperty("spark.jobGroup.id", null);
+                jsc.setLocalProperty("spark.job.interruptOnCancel", null);
                 jsc.setJobDescription(null);
             }
             next = upTo;
@@ -211,6 +216,11 @@ final class SearchStage {
             return (SimpleFutureAction<BoxedUnit>) (Object) jsc.sc().submitJob(rdd.rdd(), first,
                     JavaConverters.asScalaBuffer(indices).toSeq(), handler, unit);
         }
+    }
+
+    /** Cancels the search's running and waiting jobs (their tasks are interrupted); commits are other jobs. */
+    static void cancelAll(org.apache.spark.SparkContext sc) {
+        sc.cancelJobGroup(POOL);
     }
 
     /** Task slots: concurrent tasks the context runs. */

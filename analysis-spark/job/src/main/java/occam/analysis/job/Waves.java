@@ -66,7 +66,7 @@ final class Waves {
     }
 
     /** Rejections of the checks; {@code checkpoints} are the pending checkpoints each run-level rejection covers. */
-    void addRejections(List<Rejection> found, List<CheckpointFile> checkpoints) {
+    synchronized void addRejections(List<Rejection> found, List<CheckpointFile> checkpoints) {
         for (Rejection q : found) {
             rejections.add(q);
             runs.add(q.runId());
@@ -79,7 +79,7 @@ final class Waves {
         commitIfDue();
     }
 
-    void add(SearchStage.TaskResult r) {
+    synchronized void add(SearchStage.TaskResult r) {
         results.add(r);
         runs.add(r.runId());
         keys.add(r.key());
@@ -87,20 +87,20 @@ final class Waves {
     }
 
     /** Commits when enough time has passed, even if few checkpoints are waiting. */
-    void tick() {
+    synchronized void tick() {
         if (!keys.isEmpty() && (System.nanoTime() - lastCommit) / 60e9 >= policy.minutes()) {
             commit();
         }
     }
 
     /** Commits whatever is left. */
-    void finish() {
+    synchronized void finish() {
         if (!keys.isEmpty()) {
             commit();
         }
     }
 
-    List<Wave> committed() {
+    synchronized List<Wave> committed() {
         return committed;
     }
 

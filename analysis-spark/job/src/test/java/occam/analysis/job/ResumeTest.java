@@ -70,6 +70,52 @@ class ResumeTest {
     }
 
     @Test
+    void anInterruptedJobCommitsWhatItFinishedAndReleasesItsLock() throws Exception {
+        // no wave is due (16 checkpoints, 10 minutes): only the interruption's commit can keep the finished ones;
+        // the default search, slow enough here to be interrupted halfway
+        Path out = dir.resolve("interrupted");
+        Process job = analysisJvm(out, List.of("--engine-threads", "1"));
+        List<String> seen = new ArrayList<>();
+        boolean searched = false;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(job.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                seen.add(line);
+                if (line.contains("search: 1/") && !searched) { // the first result is always logged
+                    searched = true;
+                    job.toHandle().destroy(); // SIGTERM, as Ctrl-C: the JVM runs its shutdown hooks (the streams stay open)
+                }
+            }
+        }
+        assertTrue(job.waitFor(120, TimeUnit.SECONDS));
+        assertTrue(searched, "the job ended before its search:\n" + String.join("\n", seen));
+        assertTrue(seen.stream().anyMatch(l -> l.contains("interrupted: cancelling the search and committing")), String.join("\n", seen));
+        assertFalse(Files.exists(out.resolve(OutputLock.NAME)), "the interrupted job released its lock");
+        long committed = TestSpark.session().read().parquet(out.resolve(Table.COMPLEXITY.tableName()).toString())
+                .select("step").distinct().count();
+        assertTrue(committed >= 1 && committed < CHECKPOINTS, committed + " checkpoint(s) committed at the interruption");
+
+        AnalysisJob.Summary rerun = AnalysisJob.run(TestSpark.session(), new AnalysisJob.Config(List.of(archiveRoot.toString()),
+                out.toString(), List.of(), false, false, 1, AnalysisSettings.defaults()));
+        assertEquals(committed, rerun.alreadyDone());
+        assertEquals(CHECKPOINTS - committed, rerun.analysed(), "the rerun analyses only the rest");
+    }
+
+    /** {@code occam analyze} of the archive into {@code out} in a JVM of its own, at local[1], output merged. */
+    private static Process analysisJvm(Path out, List<String> flags) throws java.io.IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules"))
+                .forEach(command::add);
+        command.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
+                AnalyzeCommand.class.getName(), "-i", archiveRoot.toString(), "-o", out.toString(), "--master", "local[1]"));
+        command.addAll(flags);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return pb.start();
+    }
+
+    @Test
     void aJobKilledAfterAWaveIsResumedByItsRerun() throws Exception {
         Path out = dir.resolve("killed");
         List<String> command = new ArrayList<>();
