@@ -52,10 +52,10 @@ final class StatusReader {
         int lastCheckpoint = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
         int done = Math.max(lastCheckpoint, lastMetricsEpoch(archive, info.runId()));
         int planned = info.training().epochs();
-        // The archive records no completion yet: a run whose last checkpoint or metrics epoch reached its planned
-        // epochs is complete (the trainer checkpoints the last epoch). A recorded completion would replace this.
-        return new Status.Run(info.runId(), info.task(), info.regime(), info.seed(), done, planned, done >= planned,
-                "last checkpoint or metrics epoch", checkpoints);
+        // The archive records no completion: a run is complete once its checkpoint of the last planned epoch is
+        // written, the trainer's last act (the last epoch's metrics come before it, so they do not say it).
+        return new Status.Run(info.runId(), info.task(), info.regime(), info.seed(), done, planned, lastCheckpoint >= planned,
+                "last checkpoint", checkpoints);
     }
 
     /** The highest epoch with a metrics file, read from the file names (reading 1,000 files would take seconds). */

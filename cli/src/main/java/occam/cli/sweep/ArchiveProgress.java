@@ -33,6 +33,11 @@ final class ArchiveProgress {
         return Files.isRegularFile(archive.runFile(runId));
     }
 
+    /** Whether the run's checkpoint of {@code epoch} is written: the trainer's last act for its last epoch. */
+    boolean hasCheckpoint(String runId, int epoch) {
+        return Files.isRegularFile(archive.checkpointFile(runId, epoch));
+    }
+
     /** The last epoch with a metrics file, 0 when none. */
     int lastEpoch(String runId) {
         Path dir = archive.partition(Table.METRICS, runId);

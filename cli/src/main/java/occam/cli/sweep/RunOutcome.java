@@ -16,12 +16,12 @@ record RunOutcome(SweepRun run, Status status, ChildTraining.Result child) {
     }
 
     /**
-     * The outcome of a child, from its exit status and the archive before it started. Train refuses a run id the
+     * The outcome of a child, from its exit status and the archive before it started ({@code completeBefore}: the
+     * run's last checkpoint was written; the metrics of the last epoch come before it). Train refuses a run id the
      * archive already holds when it cannot continue it (its message says archive files are never rewritten): that
      * run is in the archive, not a failure of this sweep.
      */
-    static RunOutcome of(SweepRun run, ChildTraining.Result child, boolean existed, int epochBefore) {
-        boolean completeBefore = existed && epochBefore >= run.epochs();
+    static RunOutcome of(SweepRun run, ChildTraining.Result child, boolean existed, boolean completeBefore) {
         Status status;
         if (child.exitStatus() == 0) {
             status = completeBefore ? Status.COMPLETE : existed ? Status.RESUMED : Status.TRAINED;

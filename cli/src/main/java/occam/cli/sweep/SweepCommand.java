@@ -315,6 +315,7 @@ public final class SweepCommand implements Callable<Integer> {
             SweepProgress progress, Path logs) throws InterruptedException {
         boolean existed = archive.hasRun(run.runId());
         int epochBefore = archive.lastEpoch(run.runId());
+        boolean completeBefore = archive.hasCheckpoint(run.runId(), run.epochs());
         progress.launched(run, epochBefore);
         Path log = logs.resolve(run.runId() + ".log");
         ChildTraining.Result child;
@@ -323,7 +324,7 @@ public final class SweepCommand implements Callable<Integer> {
         } catch (IOException e) {
             child = new ChildTraining.Result(-1, 0, prefix() + "cannot start the child JVM: " + e);
         }
-        RunOutcome outcome = RunOutcome.of(run, child, existed, epochBefore);
+        RunOutcome outcome = RunOutcome.of(run, child, existed, existed && completeBefore);
         progress.finished(outcome, log.toString());
         return outcome;
     }

@@ -163,15 +163,15 @@ class SweepCommandTest {
     void statusFollowsTheExitStatusAndTheArchiveBefore() {
         SweepRun run = new SweepRun("add-none-s0", 6, List.of());
         ChildTraining.Result ok = new ChildTraining.Result(0, 1, "");
-        assertEquals("trained", RunOutcome.of(run, ok, false, 0).describe());
-        assertEquals("resumed", RunOutcome.of(run, ok, true, 4).describe());
-        assertEquals("complete", RunOutcome.of(run, ok, true, 6).describe());
+        assertEquals("trained", RunOutcome.of(run, ok, false, false).describe());
+        assertEquals("resumed", RunOutcome.of(run, ok, true, false).describe());
+        assertEquals("complete", RunOutcome.of(run, ok, true, true).describe());
         ChildTraining.Result refused = new ChildTraining.Result(2, 1,
                 "run 'add-none-s0' already exists in a (archive files are never rewritten): choose another --run-id");
-        assertEquals("complete", RunOutcome.of(run, refused, true, 6).describe());
-        assertEquals("in archive", RunOutcome.of(run, refused, true, 4).describe());
-        assertEquals("failed (exit 2)", RunOutcome.of(run, refused, false, 0).describe());
-        assertEquals("failed (exit 1)", RunOutcome.of(run, new ChildTraining.Result(1, 1, "boom"), true, 6).describe());
+        assertEquals("complete", RunOutcome.of(run, refused, true, true).describe());
+        assertEquals("in archive", RunOutcome.of(run, refused, true, false).describe());
+        assertEquals("failed (exit 2)", RunOutcome.of(run, refused, false, false).describe());
+        assertEquals("failed (exit 1)", RunOutcome.of(run, new ChildTraining.Result(1, 1, "boom"), true, true).describe());
         assertEquals(List.of("c", "d"), new ChildTraining.Result(1, 1, "a\nb\n\nc\r\nd\n").tail(2));
     }
 }
