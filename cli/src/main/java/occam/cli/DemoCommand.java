@@ -73,7 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         // named demo, so that its messages and usage errors say occam demo
-        return Occam.commandLine(new SweepCommand()).setCommandName("demo").execute(sweepArguments().toArray(String[]::new));
+        CommandLine sweep = Occam.commandLine(new SweepCommand()).setCommandName("demo");
+        sweep.setOut(spec.commandLine().getOut());
+        sweep.setErr(spec.commandLine().getErr());
+        return sweep.execute(sweepArguments().toArray(String[]::new));
     }
 
     /**
@@ -104,11 +107,6 @@ public final class DemoCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new CommandLine.ParameterException(line, "--threads " + threads + ": expected 0 (the default) or more");
         }
-        try {
-            AnalysisSettings.defaults().withSearch(gridTaus, bisectionSteps, levels, refineSteps);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(line, "--grid-taus " + gridTaus + ", --bisection-steps " + bisectionSteps
-                    + ", --search-levels " + levels + ", --refine-steps " + refineSteps + ": " + e.getMessage());
-        }
+        // the search flags are checked by the sweep, with analyze's own checks, before any training
     }
 }

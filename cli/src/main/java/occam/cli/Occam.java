@@ -42,7 +42,28 @@ public final class Occam implements Runnable {
      * lines and exit 1, that takes {@code --verbose} everywhere, and whose help is wrapped by words.
      */
     public static CommandLine commandLine(Object command) {
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = new CommandLine(command) {
+            @Override
+            public int execute(String... args) {
+                // picocli keeps "@missing" as a word (a confusing "missing argument" later) and fails on "@dir" with
+                // its own stack trace: an argument file that cannot be read is bad usage, named
+                for (String a : args) {
+                    if (a.length() > 1 && a.startsWith("@") && !a.startsWith("@@")) {
+                        java.nio.file.Path file = java.nio.file.Path.of(a.substring(1));
+                        String why = !java.nio.file.Files.exists(file) ? "no such file"
+                                : java.nio.file.Files.isDirectory(file) ? "a directory, expected a file of arguments"
+                                : !java.nio.file.Files.isReadable(file) ? "not readable" : null;
+                        if (why != null) {
+                            getErr().println(Errors.name(this) + ": argument file " + a + ": " + why + " (see '"
+                                    + Errors.name(this) + " --help')");
+                            getErr().flush();
+                            return 2;
+                        }
+                    }
+                }
+                return super.execute(args);
+            }
+        };
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // an empty path would silently mean the working directory
         cli.registerConverter(java.nio.file.Path.class, s -> {

@@ -126,6 +126,14 @@ class ExitStatusTest {
     }
 
     @Test
+    void anArgumentFileThatCannotBeReadIsBadUsage() {
+        Path missing = dir.resolve("missing.args");
+        badUsage("occam: argument file @" + missing + ": no such file (see 'occam --help')", "sweep", "@" + missing, "--out", "o");
+        badUsage("occam: argument file @" + dir + ": a directory, expected a file of arguments (see 'occam --help')",
+                "sweep", "@" + dir, "--out", "o");
+    }
+
+    @Test
     void reportExitStatuses() {
         badUsage("occam report: Missing required options: '--tables=ROOT', '--out=DIR' (see 'occam report --help')",
                 "report", "--archive", "x");
@@ -251,7 +259,7 @@ class ExitStatusTest {
         Result r = occam("demo", "--out", out.toString(), "--grid-taus", "0");
         assertEquals(2, r.status());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("occam demo: --grid-taus 0, --bisection-steps "), r.err());
+        assertTrue(r.err().startsWith("occam demo: bad analysis option: --grid-taus 0: expected an integer >= 2"), r.err());
         assertTrue(!Files.exists(out), "nothing written");
     }
 

@@ -74,6 +74,7 @@ public final class ReportCommand implements Callable<Integer> {
             notStored = e; // read-only tables, say: the figures are still drawn
         }
         List<Path> files = Report.write(data, claims, claimsFile, out);
+        removeStaleFigures(files);
         System.out.println("occam report: " + data.runs().size() + " run(s), settings " + data.settingsHash() + ", "
                 + files.size() + " files in " + out + " (open " + out.resolve("index.html") + "); " + claims.size()
                 + " claims checked" + (notStored == null ? " in " + claimsFile : ""));
@@ -83,5 +84,27 @@ public final class ReportCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Lists what this report wrote in --out; also what the previous report wrote, so it can go. */
+    static final String MANIFEST = ".occam-report-files";
+
+    /**
+     * Removes the files the previous report into --out wrote and this one did not (figures of runs no longer
+     * reported), then records this report's files. Files the report did not write are never touched.
+     */
+    private void removeStaleFigures(List<Path> written) throws java.io.IOException {
+        Path manifest = out.resolve(MANIFEST);
+        java.util.Set<String> now = new java.util.TreeSet<>();
+        written.forEach(f -> now.add(f.getFileName().toString()));
+        if (Files.isRegularFile(manifest)) {
+            for (String name : Files.readAllLines(manifest)) {
+                Path old = out.resolve(name).normalize();
+                if (!name.isBlank() && !now.contains(name) && old.getParent() != null && old.getParent().equals(out.normalize())) {
+                    Files.deleteIfExists(old);
+                }
+            }
+        }
+        Files.write(manifest, now);
     }
 }

@@ -19,6 +19,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The output tables under one root, {@code <root>/<table>/run_id=<id>/part-*.parquet}. A run's partition is only
@@ -27,6 +29,8 @@ import org.apache.spark.sql.SparkSession;
  * by the next job ({@link #recoverInterruptedSwaps}), so no row is lost or written twice.
  */
 final class OutputStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputStore.class);
 
     static final List<Table> TABLES = List.of(Table.EVALUATIONS, Table.COMPLEXITY, Table.BASELINES, Table.SPECTRA,
             Table.RATE_DISTORTION_FITS, Table.COARSE_MODELS, Table.QUARANTINE);
@@ -69,8 +73,17 @@ final class OutputStore {
     Dataset<Row> read(Table table) {
         Path dir = new Path(root, table.tableName());
         try {
-            if (!fs.exists(dir) || fs.globStatus(new Path(dir, "run_id=*/*.parquet")).length == 0) {
+            org.apache.hadoop.fs.FileStatus[] files = fs.exists(dir) ? fs.globStatus(new Path(dir, "run_id=*/*.parquet")) : null;
+            if (files == null || files.length == 0) {
                 return null;
+            }
+            // Spark skips a damaged file (ignoreCorruptFiles): say so, or its checkpoints are redone without a word
+            for (org.apache.hadoop.fs.FileStatus f : files) {
+                String damage = InputScan.parquetDamage(fs.getConf(), f.getPath());
+                if (damage != null) {
+                    LOG.warn("output file {}: {}; its rows are ignored, so its checkpoints count as not analysed (the file is"
+                            + " replaced when its run's partition is next written)", f.getPath(), damage);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
