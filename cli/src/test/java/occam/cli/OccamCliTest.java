@@ -74,7 +74,7 @@ class OccamCliTest {
                 out.resolve("tables").toString(), "--runs", "no-such-run"));
         Path partial = dir.resolve("partial");
         for (String table : List.of("runs", "examples")) {
-            copyTree(out.resolve("archive").resolve(table).resolve("run_id=add-wd-s0"),
+            ImportAnalysisTest.copyTree(out.resolve("archive").resolve(table).resolve("run_id=add-wd-s0"),
                     partial.resolve(table).resolve("run_id=add-wd-s0"));
         }
         err.reset();
@@ -172,18 +172,5 @@ class OccamCliTest {
         args.addAll(List.of(extra));
         args.addAll(List.of("--grid-taus", "2", "--bisection-steps", "2", "--search-levels", "1", "--refine-steps", "0", "--master", "local[2]"));
         return Occam.commandLine().execute(args.toArray(String[]::new));
-    }
-
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
     }
 }

@@ -143,21 +143,8 @@ class ImportCommandTest {
 
         // the same pairs as a Parquet file with integer columns a and b
         Path parquet = dir.resolve("pairs.parquet");
-        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(
-                "{\"type\":\"record\",\"name\":\"pair\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"int\"}]}");
-        try (var writer = org.apache.parquet.avro.AvroParquetWriter.<org.apache.avro.generic.GenericRecord>builder(
-                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(parquet.toUri()),
-                        new org.apache.hadoop.conf.Configuration(false)))
-                .withSchema(schema).build()) {
-            for (Example e : original.readExamples(ORIGINAL)) {
-                if (e.train()) {
-                    var r = new org.apache.avro.generic.GenericData.Record(schema);
-                    r.put("a", e.a());
-                    r.put("b", e.b());
-                    writer.write(r);
-                }
-            }
-        }
+        writePairs(parquet, "int", original.readExamples(ORIGINAL).stream().filter(Example::train)
+                .map(e -> new Object[] {e.a(), e.b()}).toList());
         run("--run-id", "parquet", "--train-pairs", parquet.toString(), "--train-fraction", "0.2",
                 Fixtures.dir().resolve("safetensors").toString());
         assertSameAsOriginal("parquet");
@@ -218,6 +205,23 @@ class ImportCommandTest {
         Path ckpts = Files.createDirectories(dir.resolve("next"));
         run("--run-id", "r", Fixtures.dir().resolve("safetensors").toString());
         return ckpts;
+    }
+
+    /** A Parquet file of training pairs, columns a and b of the Avro {@code type} (int, double ...). */
+    private static void writePairs(Path file, String type, List<Object[]> pairs) throws java.io.IOException {
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse("{\"type\":\"record\",\"name\":\"pair\","
+                + "\"fields\":[{\"name\":\"a\",\"type\":\"" + type + "\"},{\"name\":\"b\",\"type\":\"" + type + "\"}]}");
+        try (var writer = org.apache.parquet.avro.AvroParquetWriter.<org.apache.avro.generic.GenericRecord>builder(
+                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()),
+                        new org.apache.hadoop.conf.Configuration(false)))
+                .withSchema(schema).build()) {
+            for (Object[] pair : pairs) {
+                var r = new org.apache.avro.generic.GenericData.Record(schema);
+                r.put("a", pair[0]);
+                r.put("b", pair[1]);
+                writer.write(r);
+            }
+        }
     }
 
     private Map<String, Tensor> weights() {
@@ -339,17 +343,7 @@ class ImportCommandTest {
 
         // pairs from a Parquet file with non-integer columns are refused, not truncated
         Path parquet = dir.resolve("double-pairs.parquet");
-        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(
-                "{\"type\":\"record\",\"name\":\"pair\",\"fields\":[{\"name\":\"a\",\"type\":\"double\"},{\"name\":\"b\",\"type\":\"double\"}]}");
-        try (var writer = org.apache.parquet.avro.AvroParquetWriter.<org.apache.avro.generic.GenericRecord>builder(
-                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(parquet.toUri()),
-                        new org.apache.hadoop.conf.Configuration(false)))
-                .withSchema(schema).build()) {
-            var r = new org.apache.avro.generic.GenericData.Record(schema);
-            r.put("a", 0.0);
-            r.put("b", 1.9);
-            writer.write(r);
-        }
+        writePairs(parquet, "double", List.<Object[]>of(new Object[] {0.0, 1.9}));
         assertRejected(1, List.of("--train-pairs", parquet.toString(), Fixtures.dir().resolve("npz").toString()),
                 "row 0 has no integer columns a and b");
     }

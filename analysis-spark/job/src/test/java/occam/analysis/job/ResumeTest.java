@@ -118,18 +118,9 @@ class ResumeTest {
     @Test
     void aJobKilledAfterAWaveIsResumedByItsRerun() throws Exception {
         Path out = dir.resolve("killed");
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules"))
-                .forEach(command::add);
-        command.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
-                AnalyzeCommand.class.getName(), "-i", archiveRoot.toString(), "-o", out.toString(),
-                "--master", "local[1]", "--wave-checkpoints", "2"));
-        command.addAll(SETTINGS_FLAGS);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process job = pb.start();
+        List<String> flags = new ArrayList<>(List.of("--wave-checkpoints", "2"));
+        flags.addAll(SETTINGS_FLAGS);
+        Process job = analysisJvm(out, flags);
         List<String> seen = new ArrayList<>();
         boolean firstWave = false;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(job.getInputStream(), StandardCharsets.UTF_8))) {
