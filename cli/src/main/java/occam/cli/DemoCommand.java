@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
                 "Writes <out>/archive (training), <out>/logs (one per run), <out>/tables (analysis) and"
                         + " <out>/report/index.html.",
                 "It is `occam sweep --tasks add --regimes none,wd,ours --seeds <seed> --epochs <epochs> --out <out>"
-                        + " --master <master> --parallel 3 --analyze-options=\"<search flags>\" -- --p <p> [--threads <threads>]`:"
-                        + " the three runs train at once, in JVMs of their own.",
+                        + " --master <master> --analyze-options=\"<search flags>\" -- --p <p> [--threads <threads>]`:"
+                        + " the runs train in JVMs of their own, as many at once as there are cores.",
                 "Complete runs in <out>/archive are not trained again, unfinished ones are resumed; analysed checkpoints"
                         + " are not analysed again."},
         exitCodeListHeading = "%nExit status:%n",
@@ -80,16 +80,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The demo as a sweep: its three runs at once in JVMs of their own, then the analysis with these search flags
-     * and the report.
+     * The demo as a sweep: its three runs in JVMs of their own, two at a time on two cores (the sweep's default),
+     * then the analysis with these search flags and the report.
      */
     List<String> sweepArguments() {
         String search = String.join(" ", "--grid-taus", String.valueOf(gridTaus), "--bisection-steps", String.valueOf(bisectionSteps),
                 "--search-levels", String.valueOf(levels), "--refine-steps", String.valueOf(refineSteps));
-        // all three at once even on two cores: one after the other, the last would train alone on one core
         List<String> args = new ArrayList<>(List.of("--tasks", Task.ADD.id(), "--regimes", "none,wd,ours", "--seeds",
                 String.valueOf(seed), "--epochs", String.valueOf(epochs), "--out", out.toString(), "--master", master,
-                "--parallel", "3",
                 "--analyze-options=" + search, "--", "--p", String.valueOf(p)));
         if (threads > 0) {
             args.addAll(List.of("--threads", String.valueOf(threads)));
