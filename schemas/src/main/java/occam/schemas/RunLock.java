@@ -81,20 +81,16 @@ public final class RunLock implements AutoCloseable {
 
     /** The hidden temporary files of the run's partitions: only an interrupted writer of this run leaves them. */
     private static void removeLeftovers(Archive archive, String runId) throws IOException {
+        java.util.List<Path> dirs = new java.util.ArrayList<>();
         for (Table t : Table.values()) {
-            Path dir = archive.partition(t, runId);
+            dirs.add(archive.partition(t, runId));
+        }
+        dirs.add(archive.root().resolve("imports").resolve("run_id=" + runId));
+        for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(RunLock::isLeftover).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
-        Path imports = archive.root().resolve("imports").resolve("run_id=" + runId);
-        if (Files.isDirectory(imports)) {
-            try (Stream<Path> files = Files.list(imports)) {
                 for (Path f : files.filter(RunLock::isLeftover).toList()) {
                     Files.deleteIfExists(f);
                 }

@@ -33,7 +33,6 @@ public final class TableFiles {
         }
     }
 
-    private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
     /** Files already found whole, as path, size and modification time: a report scans a table many times. */
     private static final Set<String> WHOLE = ConcurrentHashMap.newKeySet();
 
@@ -70,7 +69,7 @@ public final class TableFiles {
                 if (WHOLE.contains(key)) {
                     continue;
                 }
-                String damage = damage(file, size);
+                String damage = occam.schemas.ParquetMagic.damage(file);
                 if (damage != null) {
                     throw new UserFailure(file + ": " + damage + "; move it away, or rerun the step that wrote it");
                 }
@@ -79,26 +78,6 @@ public final class TableFiles {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
         }
-    }
-
-    private static String damage(Path file, long size) throws IOException {
-        if (size < 2L * MAGIC.length + 4) {
-            return "not a Parquet file: " + size + " bytes, too short for one (truncated?)";
-        }
-        byte[] head = new byte[MAGIC.length];
-        byte[] tail = new byte[MAGIC.length];
-        try (java.nio.channels.SeekableByteChannel in = Files.newByteChannel(file)) {
-            in.read(java.nio.ByteBuffer.wrap(head));
-            in.position(size - MAGIC.length);
-            in.read(java.nio.ByteBuffer.wrap(tail));
-        }
-        if (!java.util.Arrays.equals(head, MAGIC)) {
-            return "not a Parquet file (its first bytes are not PAR1)";
-        }
-        if (!java.util.Arrays.equals(tail, MAGIC)) {
-            return "not a whole Parquet file (no PAR1 at its end: truncated or damaged)";
-        }
-        return null;
     }
 
     /**

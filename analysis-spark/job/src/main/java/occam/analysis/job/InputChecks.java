@@ -39,20 +39,22 @@ final class InputChecks {
      * Run rules, over one row per run. A run without a runs row fails only {@code run_registered}; a run without
      * training examples only {@code split_present}: one cause, one row.
      */
+    /** The rules below speak only of a readable runs row: one cause, one quarantine row. */
+    private static final String NO_READABLE_ROW_OR = "runs_file IS NULL OR unreadable IS NOT NULL OR ";
+
     static final List<Deequ.Rule> RUN_RULES = List.of(
             // checkpoints whose run the runs table does not know cannot be analysed (no spec, no split size)
             new Deequ.Rule("run_registered", "runs_file IS NOT NULL"),
             // a runs file that is not whole Parquet holds no spec either (the rules below then say nothing more)
             new Deequ.Rule("runs_row_readable", "unreadable IS NULL"),
             // rows written by a newer occam may mean something this one does not know
-            new Deequ.Rule("schema_version_known", "runs_file IS NULL OR unreadable IS NOT NULL OR (schema_version BETWEEN 1 AND "
-                    + VERSION + " AND coalesce(examples_version, 1) BETWEEN 1 AND " + VERSION + ")"),
+            new Deequ.Rule("schema_version_known", NO_READABLE_ROW_OR + "(schema_version BETWEEN 1 AND " + VERSION
+                    + " AND coalesce(examples_version, 1) BETWEEN 1 AND " + VERSION + ")"),
             // the analysis rebuilds the forward pass from the spec, so it must be one the engine knows
-            new Deequ.Rule("model_spec_known", "runs_file IS NULL OR unreadable IS NOT NULL OR spec_error IS NULL"),
+            new Deequ.Rule("model_spec_known", NO_READABLE_ROW_OR + "spec_error IS NULL"),
             // the loss is evaluated on the run's exact training split
-            new Deequ.Rule("split_present", "runs_file IS NULL OR unreadable IS NOT NULL OR train_examples > 0"),
-            new Deequ.Rule("split_matches_run", "runs_file IS NULL OR unreadable IS NOT NULL OR train_examples = 0"
-                    + " OR train_examples = n_train"));
+            new Deequ.Rule("split_present", NO_READABLE_ROW_OR + "train_examples > 0"),
+            new Deequ.Rule("split_matches_run", NO_READABLE_ROW_OR + "train_examples = 0 OR train_examples = n_train"));
 
     /** Tensor rules, over one row per (checkpoint file, tensor): the spec's tensors joined with what the file holds. */
     static final List<Deequ.Rule> TENSOR_RULES = List.of(

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import occam.schemas.ModelSpec;
+import occam.schemas.ParquetMagic;
 import occam.schemas.Table;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -158,25 +159,10 @@ final class InputScan {
         return new RunInput(root, runId, 0, null, null, 0, file, 0, file + ": " + why);
     }
 
-    /** Null when {@code file} starts and ends with the Parquet magic "PAR1"; else what is wrong with it. */
+    /** Null when {@code file} is framed as Parquet ({@link ParquetMagic}); else what is wrong with it. */
     static String parquetDamage(Configuration conf, Path file) {
         try {
-            FileSystem fs = file.getFileSystem(conf);
-            long size = fs.getFileStatus(file).getLen();
-            if (size < 12) {
-                return "not a Parquet file: " + size + " bytes, too short for one (truncated?)";
-            }
-            byte[] head = new byte[4];
-            byte[] tail = new byte[4];
-            try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(file)) {
-                in.readFully(0, head);
-                in.readFully(size - 4, tail);
-            }
-            byte[] magic = {'P', 'A', 'R', '1'};
-            if (!Arrays.equals(head, magic)) {
-                return "not a Parquet file (its first bytes are not PAR1)";
-            }
-            return Arrays.equals(tail, magic) ? null : "not a whole Parquet file (no PAR1 at its end: truncated or damaged)";
+            return ParquetMagic.damage(conf, file);
         } catch (java.io.IOException e) {
             return "cannot be read: " + e.getMessage();
         }

@@ -73,12 +73,21 @@ final class OutputStore {
     Dataset<Row> read(Table table) {
         Path dir = new Path(root, table.tableName());
         try {
-            org.apache.hadoop.fs.FileStatus[] files = fs.exists(dir) ? fs.globStatus(new Path(dir, "run_id=*/*.parquet")) : null;
-            if (files == null || files.length == 0) {
+            if (!fs.exists(dir) || fs.globStatus(new Path(dir, "run_id=*/*.parquet")).length == 0) {
                 return null;
             }
-            // Spark skips a damaged file (ignoreCorruptFiles): say so, or its checkpoints are redone without a word
-            for (org.apache.hadoop.fs.FileStatus f : files) {
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return spark.read().schema(SparkSchemas.structType(table)).parquet(dir.toString());
+    }
+
+    /** Spark skips a damaged file (ignoreCorruptFiles): said once per job, or its checkpoints are redone without a word. */
+    private void warnAboutDamagedFiles(Table table) {
+        Path dir = new Path(root, table.tableName());
+        try {
+            org.apache.hadoop.fs.FileStatus[] files = fs.exists(dir) ? fs.globStatus(new Path(dir, "run_id=*/*.parquet")) : null;
+            for (org.apache.hadoop.fs.FileStatus f : files == null ? new org.apache.hadoop.fs.FileStatus[0] : files) {
                 String damage = InputScan.parquetDamage(fs.getConf(), f.getPath());
                 if (damage != null) {
                     LOG.warn("output file {}: {}; its rows are ignored, so its checkpoints count as not analysed (the file is"
@@ -88,7 +97,6 @@ final class OutputStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-        return spark.read().schema(SparkSchemas.structType(table)).parquet(dir.toString());
     }
 
     /** Checkpoints ({@code run@step}) that have {@code complexity} rows for these settings. */
@@ -102,6 +110,7 @@ final class OutputStore {
     }
 
     private Set<String> keys(Table table, String settingsHash) {
+        warnAboutDamagedFiles(table);
         Dataset<Row> rows = read(table);
         if (rows == null) {
             return Set.of();
