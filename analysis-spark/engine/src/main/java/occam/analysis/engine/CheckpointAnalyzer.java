@@ -210,7 +210,7 @@ public final class CheckpointAnalyzer {
 
         /** A search point on the paper's split, sized {@code bytes}; null for null. */
         static Candidate paper(SearchResult.Point<CoarseKey, Measurement> p, long bytes) {
-            return p == null ? null : new Candidate(p.tau(), p.level(), new ModelId(p.key(), FactorSplit.PAPER), p.measured(), bytes);
+            return p == null ? null : new Candidate(p.tau(), p.sizedLevel(), new ModelId(p.key(), FactorSplit.PAPER), p.measured(), bytes);
         }
 
         /** The smaller of two, either possibly null; a tie keeps {@code a}. */
@@ -266,7 +266,7 @@ public final class CheckpointAnalyzer {
             Integer j = boundary.largestValid(epsilon, p.delta());
             if (j != null) {
                 ModelId id = new ModelId(new CoarseKey(key.ranks(), boundary.delta(j)), FactorSplit.BALANCED);
-                sized.computeIfAbsent(id, i -> new Candidate(p.tau(), p.level(), i, boundary.at(j),
+                sized.computeIfAbsent(id, i -> new Candidate(p.tau(), p.sizedLevel(), i, boundary.at(j),
                         measurer.balancedIntegerBytes(i.key())));
             }
         }
@@ -302,7 +302,7 @@ public final class CheckpointAnalyzer {
         SearchResult.Point<CoarseKey, Measurement> best = null;
         for (SearchResult.Point<CoarseKey, Measurement> p : result.points()) {
             Long size = sizes.get(p.key());
-            if (p.compressedBytes() == null || size == null || p.level() >= levelLimit || !p.meets(epsilon)) {
+            if (p.compressedBytes() == null || size == null || p.sizedLevel() >= levelLimit || !p.meets(epsilon)) {
                 continue;
             }
             if (best == null) {
@@ -391,6 +391,11 @@ public final class CheckpointAnalyzer {
         @Override
         public CoarseKey key(double tau, double delta) {
             return grainer.key(tau, delta);
+        }
+
+        @Override
+        public double[] configurationTaus(double tauMin) {
+            return grainer.configurationTaus(tauMin);
         }
 
         @Override

@@ -156,7 +156,8 @@ class CheckpointAnalyzerTest {
             assertEquals(i, r.pointIndex());
             assertEquals(hash, r.settingsHash());
             assertTrue(models.add(r.ranksKept() + "@" + r.delta()), "each coarse model once: " + r);
-            assertEquals(r.phase().equals(CoarseSearch.REFINE), r.epsilon() != null, "only refine points carry an epsilon");
+            assertEquals(r.phase().equals(CoarseSearch.REFINE) || r.phase().equals(CoarseSearch.WALK), r.epsilon() != null,
+                    "only refine and walk points carry an epsilon");
             assertEquals(9, r.ranksKept().split(",").length);
             assertEquals(r.lossNats() - b.lossNats(), r.lossIncreaseNats(), 1e-12);
             Double smallest = null;

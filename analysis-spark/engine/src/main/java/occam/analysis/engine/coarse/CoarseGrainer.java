@@ -3,6 +3,7 @@ package occam.analysis.engine.coarse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import occam.analysis.engine.lowrank.LowRank;
 import occam.analysis.engine.lowrank.MatrixSvd;
 import occam.analysis.engine.model.CoarseModel;
@@ -70,6 +71,47 @@ public final class CoarseGrainer {
             ranks[i] = k >= 0 && LowRank.factorsAreSmaller(k, svd.rows(), svd.cols()) ? k : -1;
         }
         return new CoarseKey(ranks, delta);
+    }
+
+    /**
+     * One tau for each distinct rank configuration over [tauMin, 1], in ascending order of tau (so of ranks kept);
+     * the last stands for every matrix dense. k(tau) of a matrix changes only where tau crosses a partial sum of its
+     * singular values over their total, so each interval between consecutive such thresholds is one configuration:
+     * tauMin stands for the first, the midpoint for each other (an end could fall on the wrong side by rounding),
+     * and tau = 1 for the last when no tau below 1 keeps every matrix dense. Taus giving equal keys are listed once.
+     */
+    public double[] configurationTaus(double tauMin) {
+        TreeSet<Double> cuts = new TreeSet<>();
+        for (MatrixSvd svd : svds) {
+            double[] s = svd.singularValues();
+            double total = Arrays.stream(s).sum();
+            double sum = 0;
+            for (double v : s) {
+                sum += v;
+                if (sum / total > tauMin && sum / total < 1) {
+                    cuts.add(sum / total);
+                }
+            }
+        }
+        List<Double> taus = new ArrayList<>();
+        taus.add(tauMin);
+        double previous = tauMin;
+        for (double cut : cuts) {
+            taus.add(previous + (cut - previous) / 2);
+            previous = cut;
+        }
+        taus.add(previous + (1 - previous) / 2);
+        taus.add(1.0);
+        List<Double> distinct = new ArrayList<>();
+        CoarseKey last = null;
+        for (double tau : taus) {
+            CoarseKey k = key(tau, 1);
+            if (!k.equals(last)) {
+                distinct.add(tau);
+                last = k;
+            }
+        }
+        return distinct.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The ranks of the model kept whole: every matrix dense. */

@@ -2,6 +2,7 @@ package occam.analysis.engine.search;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,10 @@ import java.util.function.DoubleToLongFunction;
  *       configuration that fails the epsilon even at deltaMin is proposed. The suggested tau becomes a new rank
  *       configuration, bisected for that epsilon alone, starting at the suggested Delta and stepping outwards
  *       (doubling) until the boundary is bracketed. Seeded per epsilon (by the caller), level and step.
+ *   <li><b>walk</b> (from level 1 on): per epsilon, from the best so far along the envelope of the rank
+ *       configurations listed in tau order ({@link Evaluator#configurationTaus}) to the smallest boundary model
+ *       near it ({@link #walk(int, double)}). Walks' configurations are not re-bisected by later grids (a walk
+ *       narrows what it needs) unless a grid's tau lands on one.
  *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are compressed: they
  *       are the only ones that can become a best; every other model has no size.
  * </ol>
@@ -39,14 +44,15 @@ import java.util.function.DoubleToLongFunction;
  * bests are never larger. The best after all but the last level is kept as the "half budget" answer.
  *
  * <p>Results do not depend on the thread count: the grid's configurations are bisected concurrently, each
- * on its own, and listed from tau = 1 down; boundary models are compressed concurrently; refinements run one
- * epsilon after another. Point indices follow that order.
+ * on its own, and listed from tau = 1 down; boundary models are compressed concurrently; refinements and walks
+ * run one epsilon after another. Point indices follow that order.
  */
 public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
 
     public static final String QUANTIZATION = "quantization";
     public static final String GRID = "grid";
     public static final String REFINE = "refine";
+    public static final String WALK = "walk";
 
     /** What the search needs to know of a measured model. */
     public interface Measured {
@@ -61,6 +67,12 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     public interface Evaluator<K, M> {
         K key(double tau, double delta);
 
+        /**
+         * One tau per distinct rank configuration over [tauMin, 1], ascending (so fewest ranks first); the last keeps
+         * every matrix dense. Two taus of the list never give the same key.
+         */
+        double[] configurationTaus(double tauMin);
+
         M measure(K key);
 
         long compressedBytes(K key);
@@ -68,10 +80,10 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
 
     /** A rank configuration and the models of it measured so far, by position on the log-Delta axis. */
     private final class Configuration {
-        final String phase;
-        final Double epsilon;
+        String phase;
+        Double epsilon;
         final double tau;
-        /** The epsilons whose boundary this configuration is bisected for: all for the grid's, one for a refinement's. */
+        /** The epsilons whose boundary this configuration is bisected for: all for the grid's, those that walked to it for a walk's. */
         final List<Double> served;
         final TreeMap<Integer, Node> measured = new TreeMap<>();
         /** Nodes in the order measured, not yet numbered. */
@@ -83,23 +95,39 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             this.phase = phase;
             this.epsilon = epsilon;
             this.tau = tau;
-            this.served = epsilon == null ? plan.epsilons() : List.of(epsilon);
+            this.served = epsilon == null ? new ArrayList<>(plan.epsilons()) : new ArrayList<>(List.of(epsilon));
+        }
+
+        /** A walk's configuration that a grid reaches: from now on bisected for every epsilon, as the grid's. */
+        void joinGrid(String gridPhase) {
+            phase = gridPhase;
+            epsilon = null;
+            served.clear();
+            served.addAll(plan.epsilons());
         }
     }
 
     /** A measured model; its index is given once its configuration's step is done, its size when compressed. */
-    private final class Node {
+    private final class Node implements Measured {
         final Configuration configuration;
+        /** What measured it: the configuration's phase and epsilon then, or the walk and its epsilon. */
+        final String phase;
+        final Double epsilon;
         final int level;
+        final int position;
         final double delta;
         final K key;
         final M measured;
         int index = -1;
         Long bytes;
+        int sizedLevel = -1;
 
-        Node(Configuration configuration, int level, double delta, K key, M measured) {
+        Node(Configuration configuration, String phase, Double epsilon, int level, int position, double delta, K key, M measured) {
             this.configuration = configuration;
+            this.phase = phase;
+            this.epsilon = epsilon;
             this.level = level;
+            this.position = position;
             this.delta = delta;
             this.key = key;
             this.measured = measured;
@@ -109,9 +137,13 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             return SearchResult.meets(measured, epsilon);
         }
 
+        @Override
+        public double lossIncrease() {
+            return measured.lossIncrease();
+        }
+
         SearchResult.Point<K, M> point() {
-            Configuration c = configuration;
-            return new SearchResult.Point<>(index, c.phase, c.epsilon, level, c.tau, delta, key, measured, bytes);
+            return new SearchResult.Point<>(index, phase, epsilon, level, configuration.tau, delta, key, measured, bytes, sizedLevel);
         }
     }
 
@@ -121,6 +153,11 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     private final ExecutorService pool;
     private final Map<K, Configuration> configurations = new LinkedHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
+    /** The distinct rank configurations in tau order: a tau for each, and each one's place by key. */
+    private double[] orderTaus;
+    private final Map<K, Integer> order = new HashMap<>();
+    /** The epsilon whose walk is measuring, or null. */
+    private Double walking;
 
     private CoarseSearch(SearchPlan plan, Evaluator<K, M> evaluator, DoubleToLongFunction seedOf, ExecutorService pool) {
         this.plan = plan;
@@ -150,6 +187,10 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     private SearchResult<K, M> run() {
+        orderTaus = evaluator.configurationTaus(plan.tauMin());
+        for (int i = 0; i < orderTaus.length; i++) {
+            order.put(evaluator.key(orderTaus[i], plan.deltaMin()), i);
+        }
         List<Node> halfBudget = null;
         for (int level = 0; level < plan.levels(); level++) {
             if (level > 0 && level == plan.levels() - 1) {
@@ -158,6 +199,11 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             grid(level);
             for (double epsilon : plan.epsilons()) {
                 refine(level, epsilon);
+            }
+            for (double epsilon : plan.epsilons()) {
+                if (level > 0) {
+                    walk(level, epsilon);
+                }
             }
         }
         List<Node> bests = bests();
@@ -187,14 +233,17 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         List<Configuration> work = new ArrayList<>();
         for (int i = taus.length - 1; i >= 0; i--) { // tau = 1 (Algorithm 2) first
             double tau = taus[i];
-            Configuration c = configurations.computeIfAbsent(evaluator.key(tau, plan.deltaMin()),
-                    k -> new Configuration(tau == 1 ? QUANTIZATION : GRID, null, tau));
+            String phase = tau == 1 ? QUANTIZATION : GRID;
+            Configuration c = configurations.computeIfAbsent(evaluator.key(tau, plan.deltaMin()), k -> new Configuration(phase, null, tau));
+            if (WALK.equals(c.phase)) {
+                c.joinGrid(phase);
+            }
             if (!work.contains(c)) {
                 work.add(c);
             }
         }
         for (Configuration c : configurations.values()) {
-            if (!work.contains(c)) {
+            if (!work.contains(c) && !WALK.equals(c.phase)) { // a walk narrows its own brackets
                 work.add(c);
             }
         }
@@ -209,7 +258,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         for (Configuration c : work) {
             number(c);
         }
-        compressBoundaries(work);
+        compressBoundaries(work, level);
     }
 
     /**
@@ -222,7 +271,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             BayesianOptimizer bo = new BayesianOptimizer(seed, plan.candidates());
             for (Configuration c : configurations.values()) {
                 Node b = c.served.contains(epsilon) ? boundary(c, epsilon) : null;
-                if (b != null) {
+                if (b != null && b.bytes != null) { // a walk's bisection leaves models that are no boundary
                     bo.observe(plan.normalize(c.tau, b.delta), Math.log(Math.max(1, b.bytes)));
                 }
             }
@@ -240,8 +289,173 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             configurations.put(evaluator.key(tau, plan.deltaMin()), c);
             bisect(c, level);
             number(c);
-            compressBoundaries(List.of(c));
+            compressBoundaries(List.of(c), level);
         }
+    }
+
+    /**
+     * Walks, for {@code epsilon}, along the envelope of the rank configurations on both sides of the best so far, to
+     * the level's width. For a Delta the configuration that matters is the first, in tau order, that meets the bound
+     * there (fewest ranks); its boundary model is where its size is smallest. So from a boundary model the next one
+     * up is found at the Delta just above it (measured invalid there): the first configuration valid at that Delta,
+     * by bisection over the configurations after it (more ranks lower the loss), then its own boundary. The next one
+     * down: the first configuration valid at the boundary of the configuration just before. Each side stops at the
+     * first envelope configuration that is not smaller than the best (measured: waiting for a second one costs 40 %
+     * more models and moved no best by more than 1.2 %); every one visited is compressed. From level 1 on (level 0's
+     * grid is too coarse to start from). Sequential, so its points are numbered as measured.
+     */
+    private void walk(int level, double epsilon) {
+        Node best = bests().get(plan.epsilons().indexOf(epsilon));
+        Integer i = best == null ? null : order.get(configurationKey(best.configuration));
+        if (i == null) {
+            return;
+        }
+        walking = epsilon;
+        try {
+            walk(boundaryFrom(i, best.position, epsilon, plan.bracket(level), level), epsilon, level);
+        } finally {
+            walking = null;
+        }
+    }
+
+    private void walk(Node start, double epsilon, int level) {
+        int width = plan.bracket(level);
+        compressBoundaries(List.of(start.configuration), level);
+        for (boolean up : new boolean[] {true, false}) {
+            Node at = start;
+            while (true) {
+                Node next = up ? envelopeAbove(at, epsilon, width, level) : envelopeBelow(at, epsilon, width, level);
+                if (next == null) {
+                    break;
+                }
+                Node best = bests().get(plan.epsilons().indexOf(epsilon));
+                compressBoundaries(List.of(next.configuration), level);
+                if (!smaller(next, best)) {
+                    break;
+                }
+                at = next;
+            }
+        }
+    }
+
+    /** The next envelope configuration above {@code at} (its boundary model for {@code epsilon}); null when none. */
+    private Node envelopeAbove(Node at, double epsilon, int width, int level) {
+        Integer i = order.get(configurationKey(at.configuration));
+        Integer above = at.configuration.measured.higherKey(at.position);
+        if (i == null || above == null) {
+            return null;
+        }
+        int hi = knownValid(above, epsilon, i, orderTaus.length - 1);
+        Integer first = firstValid(knownInvalid(above, epsilon, i, hi), hi, above, epsilon, level);
+        return first == null ? null : boundaryFrom(first, above, epsilon, width, level);
+    }
+
+    /** The next envelope configuration below {@code at} (its boundary model for {@code epsilon}); null when none. */
+    private Node envelopeBelow(Node at, double epsilon, int width, int level) {
+        Integer i = order.get(configurationKey(at.configuration));
+        if (i == null || i == 0) {
+            return null;
+        }
+        Configuration before = configurationAt(i - 1, epsilon);
+        Integer below = new DeltaBoundary<>(plan, before.measured, j -> measureNow(before, j, level), width)
+                .largestValidFrom(epsilon, at.position);
+        if (below == null) {
+            return null;
+        }
+        Integer first = firstValid(knownInvalid(below, epsilon, -1, i - 1), i - 1, below, epsilon, level);
+        return boundaryFrom(first, below, epsilon, width, level);
+    }
+
+    /**
+     * The first configuration in (lo, hi] that meets {@code epsilon} at {@code position}, by bisection (lo is
+     * known to fail there, or -1); null when not even hi meets it.
+     */
+    private Integer firstValid(int lo, int hi, int position, double epsilon, int level) {
+        if (!meetsAt(hi, position, epsilon, level)) {
+            return null;
+        }
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (meetsAt(mid, position, epsilon, level)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return hi;
+    }
+
+    /**
+     * The largest place in (lo, hi) of the tau order of a configuration measured failing {@code epsilon} at or below
+     * {@code position} (so failing it at {@code position}), or lo.
+     */
+    private int knownInvalid(int position, double epsilon, int lo, int hi) {
+        for (Map.Entry<K, Configuration> e : configurations.entrySet()) {
+            Integer i = order.get(e.getKey());
+            if (i != null && i > lo && i < hi) {
+                for (Node n : e.getValue().measured.headMap(position, true).values()) {
+                    if (!n.meets(epsilon)) {
+                        lo = i;
+                        break;
+                    }
+                }
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The smallest place in (lo, hi) of the tau order of a configuration measured meeting {@code epsilon} at or above
+     * {@code position} (so meeting it at {@code position}), or hi.
+     */
+    private int knownValid(int position, double epsilon, int lo, int hi) {
+        for (Map.Entry<K, Configuration> e : configurations.entrySet()) {
+            Integer i = order.get(e.getKey());
+            if (i != null && i > lo && i < hi) {
+                for (Node n : e.getValue().measured.tailMap(position, true).values()) {
+                    if (n.meets(epsilon)) {
+                        hi = i;
+                        break;
+                    }
+                }
+            }
+        }
+        return hi;
+    }
+
+    private boolean meetsAt(int index, int position, double epsilon, int level) {
+        Configuration c = configurationAt(index, epsilon);
+        Node n = c.measured.containsKey(position) ? c.measured.get(position) : measureNow(c, position, level);
+        return n != null && n.meets(epsilon); // null: not measured at deltaMax, as it fails every epsilon at deltaMin
+    }
+
+    /** The boundary model for {@code epsilon} of configuration {@code index}, which meets it at {@code valid}. */
+    private Node boundaryFrom(int index, int valid, double epsilon, int width, int level) {
+        Configuration c = configurationAt(index, epsilon);
+        int b = new DeltaBoundary<>(plan, c.measured, j -> measureNow(c, j, level), width).largestValidFrom(epsilon, valid);
+        return c.measured.get(b);
+    }
+
+    /** Configuration {@code index} of the tau order, made to serve {@code epsilon}. */
+    private Configuration configurationAt(int index, double epsilon) {
+        double tau = orderTaus[index];
+        K key = evaluator.key(tau, plan.deltaMin());
+        Configuration c = configurations.computeIfAbsent(key, k -> new Configuration(WALK, epsilon, tau));
+        if (!c.served.contains(epsilon)) {
+            c.served.add(epsilon);
+        }
+        return c;
+    }
+
+    private K configurationKey(Configuration c) {
+        return evaluator.key(c.tau, plan.deltaMin());
+    }
+
+    /** Measures and numbers at once (the walk is sequential). Position FINE may be skipped by {@link #measure}. */
+    private Node measureNow(Configuration c, int position, int level) {
+        measure(c, position, level);
+        number(c);
+        return c.measured.get(position);
     }
 
     /**
@@ -251,7 +465,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     private double infeasibleBelow(double epsilon) {
         double floor = -1;
         for (Configuration c : configurations.values()) {
-            if (c.served.contains(epsilon) && !c.measured.firstEntry().getValue().meets(epsilon)) {
+            if (c.served.contains(epsilon) && c.measured.containsKey(0) && !c.measured.get(0).meets(epsilon)) {
                 floor = Math.max(floor, c.tau);
             }
         }
@@ -326,7 +540,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     private void measure(Configuration c, int position, int level) {
-        if (position == SearchPlan.FINE && !c.measured.firstEntry().getValue().meets(Collections.max(c.served))) {
+        if (position == SearchPlan.FINE && c.measured.containsKey(0) && !c.measured.get(0).meets(Collections.max(c.served))) {
             return; // the smallest Delta already meets none of its epsilons: nothing to bracket
         }
         if (c.measured.containsKey(position)) {
@@ -334,7 +548,9 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         }
         double delta = plan.delta(position);
         K key = evaluator.key(c.tau, delta);
-        Node n = new Node(c, level, delta, key, evaluator.measure(key));
+        boolean walk = walking != null && !QUANTIZATION.equals(c.phase); // tau = 1 stays Algorithm 2's, whoever measures it
+        Node n = walk ? new Node(c, WALK, walking, level, position, delta, key, evaluator.measure(key))
+                : new Node(c, c.phase, c.epsilon, level, position, delta, key, evaluator.measure(key));
         c.measured.put(position, n);
         c.pending.add(n);
     }
@@ -348,8 +564,8 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         c.pending.clear();
     }
 
-    /** Compresses every boundary model of {@code work} that has no size yet, concurrently. */
-    private void compressBoundaries(List<Configuration> work) {
+    /** Compresses every boundary model of {@code work} that has no size yet, concurrently, at {@code level}. */
+    private void compressBoundaries(List<Configuration> work, int level) {
         List<Node> todo = new ArrayList<>();
         for (Configuration c : work) {
             for (double epsilon : c.served) {
@@ -366,6 +582,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         List<Long> bytes = invokeAll(tasks);
         for (int i = 0; i < todo.size(); i++) {
             todo.get(i).bytes = bytes.get(i);
+            todo.get(i).sizedLevel = level;
         }
     }
 

@@ -2,12 +2,13 @@ package occam.analysis.engine.search;
 
 import java.util.TreeMap;
 import java.util.function.DoubleFunction;
+import java.util.function.IntFunction;
 
 /**
  * The largest valid Delta of one rank configuration, per epsilon, found from a starting guess: the same boundary
  * {@link CoarseSearch} bisects, for a configuration the caller already knows to be good (the integer codec's
- * pass on the balanced factor split). Positions are the plan's log-Delta axis; every model is measured once and
- * serves every epsilon asked for later.
+ * pass on the balanced factor split, and the search's walk along the envelope). Positions are the plan's log-Delta
+ * axis; every model is measured once and serves every epsilon asked for later.
  *
  * <p>From the start it steps outwards, doubling the step, until the boundary is bracketed, then halves the bracket
  * [largest valid, next measured] until it is at most {@code width} positions (as {@link CoarseSearch} does).
@@ -15,16 +16,22 @@ import java.util.function.DoubleFunction;
 public final class DeltaBoundary<M extends CoarseSearch.Measured> {
 
     private final SearchPlan plan;
-    private final DoubleFunction<M> measure;
+    private final IntFunction<? extends M> measure;
     private final int width;
-    private final TreeMap<Integer, M> measured = new TreeMap<>();
+    private final TreeMap<Integer, M> measured;
 
     /** {@code measure}: the model of this configuration at a Delta; {@code width}: the finest bracket, in positions. */
     public DeltaBoundary(SearchPlan plan, DoubleFunction<M> measure, int width) {
+        this(plan, new TreeMap<>(), j -> measure.apply(plan.delta(j)), width);
+    }
+
+    /** Over models already measured, by position; {@code measure} gives the model at a position not yet in {@code measured}. */
+    DeltaBoundary(SearchPlan plan, TreeMap<Integer, M> measured, IntFunction<? extends M> measure, int width) {
         if (width < 1) {
             throw new IllegalArgumentException("width(" + width + ") < 1");
         }
         this.plan = plan;
+        this.measured = measured;
         this.measure = measure;
         this.width = width;
     }
@@ -42,9 +49,14 @@ public final class DeltaBoundary<M extends CoarseSearch.Measured> {
      * {@code startDelta} when nothing measured yet meets it; null when even deltaMin fails.
      */
     public Integer largestValid(double epsilon, double startDelta) {
+        return largestValidFrom(epsilon, position(startDelta));
+    }
+
+    /** As {@link #largestValid}, starting at a position. */
+    Integer largestValidFrom(double epsilon, int start) {
         Integer valid = valid(epsilon);
         if (valid == null) {
-            int at = position(startDelta);
+            int at = start;
             int step = width;
             while (!meets(at, epsilon)) {
                 if (at == 0) {
@@ -94,7 +106,11 @@ public final class DeltaBoundary<M extends CoarseSearch.Measured> {
     }
 
     private boolean meets(int position, double epsilon) {
-        M m = measured.computeIfAbsent(position, j -> measure.apply(plan.delta(j)));
+        M m = measured.get(position);
+        if (m == null) {
+            m = measure.apply(position);
+            measured.put(position, m);
+        }
         return SearchResult.meets(m, epsilon);
     }
 

@@ -41,10 +41,13 @@ public record SearchResult<K, M extends CoarseSearch.Measured>(
     /**
      * One measured model.
      *
-     * @param phase {@link CoarseSearch#QUANTIZATION} (tau = 1), {@link CoarseSearch#GRID} or {@link CoarseSearch#REFINE}
-     * @param epsilon the epsilon a refinement step proposed its configuration for; null for grid configurations
+     * @param phase {@link CoarseSearch#QUANTIZATION} (tau = 1), {@link CoarseSearch#GRID}, {@link CoarseSearch#REFINE}
+     *     or {@link CoarseSearch#WALK}
+     * @param epsilon the epsilon of the refinement step or walk that measured it; null for grid configurations
      * @param level the search level that measured it (0-based)
      * @param compressedBytes its size; null when it was never a boundary model (it could not become a best)
+     * @param sizedLevel the level that compressed it (it became a candidate then), or -1: a model measured at one
+     *     level may become a boundary at a later one, when a walk or a grid asks its configuration for another epsilon
      */
     public record Point<K, M extends CoarseSearch.Measured>(
             int index,
@@ -55,7 +58,8 @@ public record SearchResult<K, M extends CoarseSearch.Measured>(
             double delta,
             K key,
             M measured,
-            Long compressedBytes) {
+            Long compressedBytes,
+            int sizedLevel) {
 
         public boolean meets(double epsilon) {
             return SearchResult.meets(measured, epsilon);

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 import occam.analysis.engine.TestModels;
 import occam.analysis.engine.lowrank.LowRank;
 import occam.analysis.engine.lowrank.MatrixSvd;
@@ -63,5 +68,31 @@ class CoarseGrainerTest {
         assertEquals(grainer.key(0.55, 0.1), grainer.key(0.55, 0.1));
         assertNotEquals(grainer.key(0.55, 0.1), grainer.key(0.55, 0.2));
         assertEquals("dense,3", new CoarseKey(new int[] {-1, 3}, 0.5).ranksKept());
+    }
+
+    @Test
+    void configurationTausListEveryDistinctConfigurationOnceInTauOrder() {
+        for (double tauMin : new double[] {0, 0.5}) {
+            double[] taus = grainer.configurationTaus(tauMin);
+            assertEquals(tauMin, taus[0]);
+            List<CoarseKey> listed = new ArrayList<>();
+            for (int i = 0; i < taus.length; i++) {
+                assertTrue(i == 0 || taus[i] > taus[i - 1], "ascending");
+                listed.add(grainer.key(taus[i], 0.1));
+            }
+            assertEquals(listed.size(), new HashSet<>(listed).size(), "each configuration once");
+            assertEquals(grainer.denseKey(0.1), listed.get(listed.size() - 1), "the last keeps every matrix dense");
+            // a fine sweep of tau meets no configuration the list lacks, and meets them in the list's order
+            Set<CoarseKey> swept = new HashSet<>();
+            int last = 0;
+            for (int j = 0; j <= 200_000; j++) {
+                CoarseKey k = grainer.key(tauMin + (1 - tauMin) * j / 200_000, 0.1);
+                int at = listed.indexOf(k);
+                assertTrue(at >= last, "tau " + (tauMin + (1 - tauMin) * j / 200_000) + " gives " + k.ranksKept());
+                last = at;
+                swept.add(k);
+            }
+            assertEquals(Set.copyOf(listed), swept, "the sweep meets every listed configuration");
+        }
     }
 }

@@ -52,7 +52,7 @@ class NestedBudgetTest {
                     for (int e = 0; e < a.complexity().size(); e++) {
                         ComplexityRow smaller = previous.complexity().get(e);
                         ComplexityRow larger = a.complexity().get(e);
-                        String where = runId + "@" + step + " epsilon " + larger.epsilon() + " levels " + levels;
+                        String where = runId + "@" + step + " " + larger.codec() + " epsilon " + larger.epsilon() + " levels " + levels;
                         assertTrue(larger.compressedBytes() <= smaller.compressedBytes(), where + ": " + larger.compressedBytes()
                                 + " > " + smaller.compressedBytes());
                         if (smaller.source().equals(ComplexityRow.SOURCE_SEARCH)) {
