@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import occam.analysis.engine.TestModels;
 import occam.analysis.engine.coarse.CoarseGrainer;
 import occam.analysis.engine.model.CoarseModel;
@@ -122,6 +123,40 @@ class IntegerCodecTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(wrongMagic)).getMessage().contains("OCI1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(java.util.Arrays.copyOf(message, 9)))
                 .getMessage().contains("step count"));
+    }
+
+    @Test
+    void aFixedMessageOfTheCurrentFormat() throws java.io.IOException {
+        // the encoder's message for fixtureModel() and FIXTURE_STEPS, kept: tables written now hold such messages,
+        // and the decoder must go on reading them when the encoder changes
+        byte[] fixture;
+        try (java.io.InputStream in = IntegerCodecTest.class.getResourceAsStream("oci1-fixture.bin")) {
+            fixture = in.readAllBytes();
+        }
+        assertArrayEquals(fixture, IntegerCodec.encode(fixtureModel(), FIXTURE_STEPS));
+        assertEquals(fixtureModel(), IntegerCodec.decode(fixture));
+    }
+
+    /** A model with a raw stream, per-stream steps, shared name prefixes, offsets and magnitudes up to 2^23. */
+    static final StepSizes FIXTURE_STEPS = StepSizes.uniform(0.05).with("layer.w", 0.01, 0.002).with("layer.g", 0, 0);
+
+    static CoarseModel fixtureModel() {
+        Random random = new Random(2026);
+        return new CoarseModel(List.of(
+                CoarseTensor.dense("embed", new int[] {6, 8}, quantized(random, 48, 0.05, 3)),
+                CoarseTensor.dense("layer.b", new int[] {16}, quantized(random, 16, 0.05, 40)),
+                CoarseTensor.dense("layer.g", new int[] {5}, new float[] {1, -0.5f, 3.25e-3f, Float.MIN_VALUE, -0f}),
+                CoarseTensor.factored("layer.w", 12, 10, 3, quantized(random, 36, 0.01, 300), quantized(random, 30, 0.002, 1 << 17))));
+    }
+
+    /** n multiples of step whose indices spread over magnitudes up to about scale (a few up to 64 times it). */
+    static float[] quantized(Random random, int n, double step, int scale) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            long q = Math.round(random.nextGaussian() * scale * (i % 7 == 3 ? 64 : 1)) + (i % 5 == 0 ? 0 : 2);
+            out[i] = (float) ((double) q * step) + 0.0f;
+        }
+        return out;
     }
 
     @Test
