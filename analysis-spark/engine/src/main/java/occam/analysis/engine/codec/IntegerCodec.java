@@ -9,13 +9,13 @@ import occam.analysis.engine.model.CoarseTensor;
 
 /**
  * The integer codec: a coarse model as the quantization indices round(x / step) of every stored stream (a dense
- * tensor, or each factor of a factored matrix), coded by an adaptive binary range coder with per-line scale
- * contexts ({@link IntegerModel}, {@link RangeEncoder}), behind a header that holds everything else the decoder
+ * tensor, or each factor of a factored matrix), coded by an adaptive range coder with per-line scale contexts
+ * ({@link IntegerModel2}, {@link RangeEncoder}), behind a header that holds everything else the decoder
  * needs. The message is self-delimiting and {@link #decode} rebuilds the model bit for bit: a value is
  * (float) (index x step) + 0.0f, exactly as Q(x, step) stored it. Byte layout (docs/codecs.md has the details):
  *
  * <pre>
- * "OCI1"                            4 ASCII bytes: format and version
+ * "OCI2"                            4 ASCII bytes: format and version ("OCI1": the earlier one, still decoded)
  * varint S, then S x float64 LE     the distinct step sizes, in order of first use
  * varint T                          tensor count
  * per tensor, in model order:
@@ -35,7 +35,10 @@ import occam.analysis.engine.model.CoarseTensor;
 public final class IntegerCodec {
 
     public static final String NAME = "integer";
-    private static final byte[] MAGIC = "OCI1".getBytes(StandardCharsets.US_ASCII);
+    /** The format the encoder writes. */
+    private static final byte[] MAGIC = "OCI2".getBytes(StandardCharsets.US_ASCII);
+    /** The earlier format: the same header, its payload coded bit by bit ({@link IntegerModel}); still decoded. */
+    private static final byte[] MAGIC_1 = "OCI1".getBytes(StandardCharsets.US_ASCII);
 
     private IntegerCodec() {}
 
@@ -70,32 +73,23 @@ public final class IntegerCodec {
 
     /**
      * Where the bytes go, for reports: [header, stream 1, stream 2, ...] in stream order, summing to the message's
-     * length. A stream's share is the bytes the coder emitted while coding it (within a few bytes: the coder holds
-     * back up to 4 bytes until it knows their carry; the flush counts with the last stream).
+     * length. A stream's share is the bytes its coding added to the message (a byte per normalization of the range
+     * coder; the 4 bytes of the final flush count with the last stream).
      */
     public static long[] sizes(CoarseModel model, StepSizes steps) {
         Plan plan = Plan.of(model, steps);
-        long[] out = new long[plan.streams.size() + 1];
+        long[] out = code(plan, RangeEncoder.counting());
         out[0] = plan.header.length;
-        RangeEncoder payload = RangeEncoder.counting();
-        IntegerModel coder = new IntegerModel.Encoding(payload);
-        int[] buffer = new int[plan.longest];
-        long before = 0;
-        for (int s = 0; s < plan.streams.size(); s++) {
-            plan.streams.get(s).code(coder, buffer);
-            out[s + 1] = payload.size() - before;
-            before = payload.size();
-        }
-        payload.finish();
-        out[out.length - 1] += payload.size() - before;
         return out;
     }
 
-    /** The coarse model from the bytes of {@link #encode} alone. */
+    /** The coarse model from the bytes of {@link #encode} alone (or of the earlier format, OCI1). */
     public static CoarseModel decode(byte[] message) {
         Reader r = new Reader(message);
-        if (message.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(message, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException("not an integer-codec model: the first bytes are not \"OCI1\"");
+        byte[] magic = Arrays.copyOf(message, Math.min(message.length, MAGIC.length));
+        boolean earlier = Arrays.equals(magic, MAGIC_1);
+        if (!earlier && !Arrays.equals(magic, MAGIC)) {
+            throw new IllegalArgumentException("not an integer-codec model: the first bytes are not \"OCI2\" (or the earlier \"OCI1\")");
         }
         r.pos = MAGIC.length;
         int stepCount = r.count("step count", 8);
@@ -153,34 +147,28 @@ public final class IntegerCodec {
                 }
                 double step = stepTable[index];
                 int offset = step == 0 ? 0 : r.zigzag("offset of tensor '" + name + "'");
-                int length;
-                int lineLength;
-                if (rank < 0) {
-                    length = (int) elements;
-                    lineLength = shape[dims - 1];
-                } else if (s == 0) {
-                    length = shape[0] * rank;
-                    lineLength = shape[0];
-                } else {
-                    length = rank * shape[1];
-                    lineLength = shape[1];
-                }
-                streams.add(new Stream(name, rank < 0 ? -1 : s, null, length, lineLength, rank >= 0 && s == 0 ? rank : 0, step, index, offset));
+                streams.add(Stream.of(name, shape, rank, s, null, step, index).withOffset(offset));
             }
         }
-        int payloadStart = r.pos;
-        RangeDecoder in = new RangeDecoder(message, payloadStart, message.length);
-        IntegerModel coder = new IntegerModel.Decoding(in);
+        RangeDecoder in = new RangeDecoder(message, r.pos, message.length);
+        Values values;
+        if (earlier) {
+            IntegerModel.Decoding model = new IntegerModel.Decoding(in);
+            values = model::stream;
+        } else {
+            IntegerModel2 model = new IntegerModel2();
+            values = (codes, length, lineLength) -> model.decode(in, codes, length, lineLength);
+        }
         List<CoarseTensor> tensors = new ArrayList<>(tensorCount);
         int next = 0;
         for (int i = 0; i < tensorCount; i++) {
             int[] shape = shapes.get(i);
             int rank = ranks.get(i);
             if (rank < 0) {
-                tensors.add(CoarseTensor.dense(names.get(i), shape, streams.get(next++).decode(coder)));
+                tensors.add(CoarseTensor.dense(names.get(i), shape, streams.get(next++).decode(in, values)));
             } else {
-                float[] left = streams.get(next++).decode(coder);
-                float[] right = streams.get(next++).decode(coder);
+                float[] left = streams.get(next++).decode(in, values);
+                float[] right = streams.get(next++).decode(in, values);
                 tensors.add(CoarseTensor.factored(names.get(i), shape[0], shape[1], rank, left, right));
             }
         }
@@ -190,23 +178,47 @@ public final class IntegerCodec {
         return new CoarseModel(tensors);
     }
 
-    private static void code(Plan plan, RangeEncoder out) {
-        IntegerModel coder = new IntegerModel.Encoding(out);
-        int[] buffer = new int[plan.longest];
-        for (Stream s : plan.streams) {
-            s.code(coder, buffer);
+    /** A format's decoder of a quantized stream's integers, in coding order. */
+    private interface Values {
+        void decode(int[] codes, int length, int lineLength);
+    }
+
+    /** Codes every stream of the plan and flushes; returns the bytes each stream took, from index 1 (see sizes). */
+    private static long[] code(Plan plan, RangeEncoder out) {
+        IntegerModel2 model = new IntegerModel2();
+        int[] line = new int[plan.longestLine];
+        long[] sizes = new long[plan.streams.size() + 1];
+        long before = 0;
+        for (int i = 0; i < plan.streams.size(); i++) {
+            Stream s = plan.streams.get(i);
+            long previousLine16 = -1;
+            for (int j = 0; j < s.lines(); j++) {
+                s.codes(j, line);
+                if (s.step == 0) {
+                    for (int col = 0; col < s.lineLength; col++) {
+                        out.encodeDirect(line[col], 32);
+                    }
+                } else {
+                    previousLine16 = model.encodeLine(out, line, s.lineLength, previousLine16);
+                }
+            }
+            sizes[i + 1] = out.size() - before;
+            before = out.size();
         }
         out.finish();
+        sizes[sizes.length - 1] += out.size() - before;
+        return sizes;
     }
 
     /** The header, written, and the streams to code after it. */
-    private record Plan(byte[] header, List<Stream> streams, int longest) {
+    private record Plan(byte[] header, List<Stream> streams, int longestLine) {
 
         static Plan of(CoarseModel model, StepSizes steps) {
             Writer w = new Writer();
             w.bytes(MAGIC);
             List<Stream> streams = new ArrayList<>();
             List<Double> table = new ArrayList<>();
+            int longestLine = 0;
             for (CoarseTensor t : model.tensors()) {
                 int count = t.isFactored() ? 2 : 1;
                 for (int s = 0; s < count; s++) {
@@ -216,7 +228,10 @@ public final class IntegerCodec {
                         index = table.size();
                         table.add(step);
                     }
-                    streams.add(Stream.of(t, s, step, index));
+                    float[] values = t.isFactored() ? (s == 0 ? t.left() : t.right()) : t.values();
+                    Stream stream = Stream.of(t.name(), t.shape(), t.isFactored() ? t.rank() : -1, s, values, step, index);
+                    streams.add(stream.withOffset(stream.meanIndex()));
+                    longestLine = Math.max(longestLine, stream.lineLength);
                 }
             }
             w.varint(table.size());
@@ -226,7 +241,6 @@ public final class IntegerCodec {
             w.varint(model.tensors().size());
             byte[] previous = new byte[0];
             int next = 0;
-            int longest = 0;
             for (CoarseTensor t : model.tensors()) {
                 byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
                 int shared = 0;
@@ -249,10 +263,9 @@ public final class IntegerCodec {
                     if (stream.step != 0) {
                         w.zigzag(stream.offset);
                     }
-                    longest = Math.max(longest, stream.length);
                 }
             }
-            return new Plan(w.toByteArray(), streams, longest);
+            return new Plan(w.toByteArray(), streams, longestLine);
         }
 
         private static int indexOf(List<Double> table, double step) {
@@ -266,42 +279,66 @@ public final class IntegerCodec {
     }
 
     /**
-     * One stream: {@code values} (null when decoding) read in line order; {@code part} -1 for a dense tensor, 0 or 1
-     * for the left or right factor; {@code transposeRank} > 0 for a left factor [length / rank, rank], read column
-     * by column.
+     * One stream: the values of a dense tensor ({@code part} -1), or of its left (0) or right (1) factor; {@code
+     * values} is null when decoding. It is coded as lines of {@code lineLength}: the value at position col of line
+     * j is values[j lineStride + col stride] (a left factor [m, k] is read column by column: stride k, lineStride
+     * 1). A quantized stream codes each index minus {@code offset}; a raw one (step 0) the float32 bits.
      */
-    private record Stream(String tensor, int part, float[] values, int length, int lineLength, int transposeRank, double step,
-            int stepIndex, int offset) {
+    private record Stream(String tensor, int part, float[] values, int length, int lineLength, int stride, int lineStride,
+            double step, int stepIndex, int offset) {
 
-        static Stream of(CoarseTensor t, int part, double step, int stepIndex) {
-            float[] values = t.isFactored() ? (part == 0 ? t.left() : t.right()) : t.values();
-            int lineLength = t.isFactored() ? (part == 0 ? t.rows() : t.cols()) : t.shape()[t.dimensions() - 1];
-            int transposeRank = t.isFactored() && part == 0 ? t.rank() : 0;
-            int label = t.isFactored() ? part : -1;
-            Stream s = new Stream(t.name(), label, values, values.length, lineLength, transposeRank, step, stepIndex, 0);
-            return step == 0 ? s : new Stream(t.name(), label, values, values.length, lineLength, transposeRank, step, stepIndex,
-                    s.meanIndex());
+        /** Stream {@code part} (0 for a dense tensor) of a tensor of {@code shape}, factored when rank >= 0. */
+        static Stream of(String tensor, int[] shape, int rank, int part, float[] values, double step, int stepIndex) {
+            if (rank < 0) {
+                int lineLength = shape[shape.length - 1];
+                int length = shape.length == 2 ? shape[0] * lineLength : lineLength;
+                return new Stream(tensor, -1, values, length, lineLength, 1, lineLength, step, stepIndex, 0);
+            }
+            return part == 0 ? new Stream(tensor, 0, values, shape[0] * rank, shape[0], rank, 1, step, stepIndex, 0)
+                    : new Stream(tensor, 1, values, rank * shape[1], shape[1], 1, shape[1], step, stepIndex, 0);
+        }
+
+        Stream withOffset(int offset) {
+            return new Stream(tensor, part, values, length, lineLength, stride, lineStride, step, stepIndex, offset);
+        }
+
+        int lines() {
+            return length / lineLength;
         }
 
         String what() {
             return "tensor '" + tensor + "'" + (part < 0 ? "" : part == 0 ? " left factor" : " right factor");
         }
 
-        /** Flat index in {@code values} of the t-th value in coding order. */
-        int source(int t) {
-            if (transposeRank == 0) {
-                return t;
+        /**
+         * The encoder's offset: the mean of the indices round(x / step), rounded (any offset decodes; the mean
+         * keeps a LayerNorm gain near 1 small). A value that is not a quantized multiple fails in {@link #codes}.
+         */
+        int meanIndex() {
+            if (step == 0 || length == 0) {
+                return 0;
             }
-            return (t % lineLength) * transposeRank + t / lineLength;
+            double inverse = 1 / step;
+            long sum = 0;
+            for (float x : values) {
+                sum += (long) Math.rint(x * inverse);
+            }
+            return (int) Math.rint((double) sum / length);
         }
 
-        private int meanIndex() {
-            long sum = 0;
-            double inverse = 1 / step;
-            for (int t = 0; t < length; t++) {
-                sum += index(values[t], inverse, t);
+        /** Line j's codes into {@code into}: each index minus the offset, or the raw float32 bits when the step is 0. */
+        void codes(int j, int[] into) {
+            if (step == 0) {
+                for (int col = 0; col < lineLength; col++) {
+                    into[col] = Float.floatToRawIntBits(values[j * lineStride + col * stride]);
+                }
+                return;
             }
-            return length == 0 ? 0 : (int) Math.rint((double) sum / length);
+            double inverse = 1 / step;
+            for (int col = 0; col < lineLength; col++) {
+                int flat = j * lineStride + col * stride;
+                into[col] = index(values[flat], inverse, flat) - offset;
+            }
         }
 
         /** round(x / step), checked to give back x exactly (so x / step may be taken as x times 1 / step). */
@@ -315,33 +352,23 @@ public final class IntegerCodec {
             return (int) q;
         }
 
-        void code(IntegerModel coder, int[] buffer) {
-            if (step == 0) {
-                for (int t = 0; t < length; t++) {
-                    coder.raw(Float.floatToRawIntBits(values[source(t)]));
-                }
-                return;
-            }
-            double inverse = 1 / step;
-            for (int t = 0; t < length; t++) {
-                int flat = source(t);
-                buffer[t] = index(values[flat], inverse, flat) - offset;
-            }
-            coder.stream(buffer, length, lineLength);
-        }
-
-        float[] decode(IntegerModel coder) {
-            float[] out = new float[length];
-            if (step == 0) {
-                for (int t = 0; t < length; t++) {
-                    out[source(t)] = Float.intBitsToFloat(coder.raw(0));
-                }
-                return out;
-            }
+        /** The stream's values from the payload; {@code coded} decodes a quantized stream's codes. */
+        float[] decode(RangeDecoder in, Values coded) {
             int[] codes = new int[length];
-            coder.stream(codes, length, lineLength);
-            for (int t = 0; t < length; t++) {
-                out[source(t)] = (float) ((double) (codes[t] + offset) * step) + 0.0f;
+            if (step == 0) {
+                for (int t = 0; t < length; t++) {
+                    codes[t] = in.decodeDirect(32);
+                }
+            } else {
+                coded.decode(codes, length, lineLength);
+            }
+            float[] out = new float[length];
+            for (int j = 0; j < lines(); j++) {
+                for (int col = 0; col < lineLength; col++) {
+                    int code = codes[j * lineLength + col];
+                    out[j * lineStride + col * stride] = step == 0 ? Float.intBitsToFloat(code)
+                            : (float) ((double) (code + offset) * step) + 0.0f;
+                }
             }
             return out;
         }

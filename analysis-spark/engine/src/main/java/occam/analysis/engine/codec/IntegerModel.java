@@ -1,8 +1,9 @@
 package occam.analysis.engine.codec;
 
 /**
- * How the integer codec turns integers into bits, and the adaptive probability of every bit: one class for both
- * directions, so the encoder and the decoder cannot disagree ({@link #bit} codes a given bit, or decodes one).
+ * OCI1's model of a stream's integers (the earlier format, still decoded; {@link IntegerModel2} is OCI2's): how it
+ * turns integers into bits, and the adaptive probability of every bit, one class for both directions ({@link #bit}
+ * codes a given bit, or decodes one). Both formats share its scale contexts ({@link #context}).
  *
  * <p><b>Binarization</b> of an integer v (a quantization index minus its stream's offset): a bit "v != 0"; if
  * not zero, a bit "v < 0", then the bit length b of |v| (1..30) in unary (b - 1 ones, then a zero unless b = 30),
@@ -20,12 +21,8 @@ package occam.analysis.engine.codec;
  * depend on c; the sign bit on the sign of the previous value of the line (negative, zero or none, positive); the
  * second mantissa bit on b.
  *
- * <p><b>Adaptation.</b> Each context holds p0, the probability of a 0 in units of 2^-15 (start 2^14), and a count
- * n (start 0). After coding bit x: with r = floor(2^16 / (n + 2)), p0 += floor((2^15 - p0) r / 2^16) if x = 0,
- * else p0 -= floor(p0 r / 2^16); then n = min(n + 1, {@value #COUNT_LIMIT}). Until the limit this is the
- * Krichevsky-Trofimov estimate (zeros + 1/2) / (n + 1); after it, an exponential average that follows slow
- * drift. Every stream of a message shares the same contexts (they condition on scale, so what one tensor teaches
- * serves the next).
+ * <p><b>Adaptation</b>: {@link BitContexts}. Every stream of a message shares the same contexts (they condition on
+ * scale, so what one tensor teaches serves the next).
  */
 abstract class IntegerModel {
 
@@ -36,7 +33,6 @@ abstract class IntegerModel {
     static final int MAX_LENGTH = 30;
     /** The largest |index - offset| a stream may hold. */
     static final int MAX_MAGNITUDE = (1 << MAX_LENGTH) - 1;
-    static final int COUNT_LIMIT = 255;
 
     private static final int ZERO = 0;
     private static final int SIGN = ZERO + CONTEXTS;
@@ -45,41 +41,13 @@ abstract class IntegerModel {
     private static final int MANTISSA = FIRST_MANTISSA + CONTEXTS * 32;
     private static final int SIZE = MANTISSA + 32;
 
-    private static final int[] RATE = new int[COUNT_LIMIT + 1];
-
-    static {
-        for (int n = 0; n <= COUNT_LIMIT; n++) {
-            RATE[n] = (1 << 16) / (n + 2);
-        }
-    }
-
-    private final int[] p0 = new int[SIZE];
-    private final int[] count = new int[SIZE];
-
-    IntegerModel() {
-        java.util.Arrays.fill(p0, RangeEncoder.ONE / 2);
-    }
+    final BitContexts probabilities = new BitContexts(SIZE);
 
     /** Codes {@code bit} with context {@code ctx} (encoder) or decodes one (decoder, {@code bit} ignored). */
     abstract int bit(int ctx, int bit);
 
     /** {@code count} bits at probability 1/2, no context, most significant first. */
     abstract int direct(int bits, int count);
-
-    /** Adapts context {@code ctx} to the bit just coded. */
-    final int p0(int ctx) {
-        return p0[ctx];
-    }
-
-    final void update(int ctx, int bit) {
-        int n = count[ctx];
-        int r = RATE[n];
-        int p = p0[ctx];
-        p0[ctx] = bit == 0 ? p + (((RangeEncoder.ONE - p) * r) >>> 16) : p - ((p * r) >>> 16);
-        if (n < COUNT_LIMIT) {
-            count[ctx] = n + 1;
-        }
-    }
 
     /**
      * Codes (or decodes into) {@code values}, lines of {@code lineLength} one after another; returns the values.
@@ -91,19 +59,26 @@ abstract class IntegerModel {
             long sum = 0;
             for (int col = 0; col < lineLength; col++) {
                 int t = start + col;
-                // the line's mean magnitude so far (x 16), the previous line's mean counting as two values
-                int c;
-                if (previousLine16 >= 0) {
-                    c = 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum + 2 * previousLine16, col + 2));
-                } else {
-                    c = col == 0 ? 0 : 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum, col));
-                }
+                int c = context(sum, previousLine16, col);
                 int s = col > 0 ? Integer.signum(values[t - 1]) + 1 : 1;
                 values[t] = value(c, s, values[t]);
                 sum += Math.min(Math.abs(values[t]), MAGNITUDE_CAP);
             }
             previousLine16 = 16 * sum / lineLength;
         }
+    }
+
+    /**
+     * The scale context of the value at position {@code col} of a line: {@code sum} of the line's magnitudes before
+     * it (each at most {@link #MAGNITUDE_CAP}), {@code previousLine16} 16 x the previous line's mean magnitude, or
+     * -1 for the first line of a stream.
+     */
+    static int context(long sum, long previousLine16, int col) {
+        // the line's mean magnitude so far (x 16), the previous line's mean counting as two values
+        if (previousLine16 >= 0) {
+            return 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum + 2 * previousLine16, col + 2));
+        }
+        return col == 0 ? 0 : 1 + Math.min(CONTEXTS - 2, octavesOfQuotient(16 * sum, col));
     }
 
     /** Buckets of e >= 0: 0 for 0, then two per octave: 1 -> 1, 2 -> 3, 3 -> 4, 4 and 5 -> 5, 6 and 7 -> 6, 8 -> 7. */
@@ -117,19 +92,12 @@ abstract class IntegerModel {
 
     /** octaves(floor(n / d)) for n >= 0, d >= 1, without a division: floor(n / d) >= T exactly when n >= T d. */
     static int octavesOfQuotient(long n, long d) {
-        if (n < d) {
-            return 0;
-        }
-        int o = Long.numberOfLeadingZeros(d) - Long.numberOfLeadingZeros(n); // floor(log2(n / d)) is o or o - 1
-        if (n < d << o) {
-            o--;
-        }
-        return 1 + 2 * o + (o >= 1 && n >= (3 * d) << (o - 1) ? 1 : 0);
-    }
-
-    /** 32 raw bits of a float32 (sign first), at probability 1/2. */
-    final int raw(int bits) {
-        return direct(bits >>> 16, 16) << 16 | direct(bits & 0xFFFF, 16);
+        // without branches (the coders call this for every value): floor(log2(n / d)) is o or o - 1, and the
+        // result is 0 when n < d (then o ends at -1)
+        int o = Math.max(0, Long.numberOfLeadingZeros(d) - Long.numberOfLeadingZeros(n));
+        o -= n < d << o ? 1 : 0;
+        int upperHalf = (o >= 1 ? 1 : 0) & (n >= (3 * d) << (o - 1) ? 1 : 0);
+        return Math.max(0, 1 + 2 * o + upperHalf);
     }
 
     private int value(int c, int signContext, int v) {
@@ -156,28 +124,6 @@ abstract class IntegerModel {
         return negative ? -magnitude : magnitude;
     }
 
-    /** Encodes through a {@link RangeEncoder}. */
-    static final class Encoding extends IntegerModel {
-        private final RangeEncoder out;
-
-        Encoding(RangeEncoder out) {
-            this.out = out;
-        }
-
-        @Override
-        int bit(int ctx, int bit) {
-            out.encode(bit, p0(ctx));
-            update(ctx, bit);
-            return bit;
-        }
-
-        @Override
-        int direct(int bits, int count) {
-            out.encodeDirect(bits, count);
-            return bits;
-        }
-    }
-
     /** Decodes from a {@link RangeDecoder}. */
     static final class Decoding extends IntegerModel {
         private final RangeDecoder in;
@@ -188,9 +134,7 @@ abstract class IntegerModel {
 
         @Override
         int bit(int ctx, int ignored) {
-            int bit = in.decode(p0(ctx));
-            update(ctx, bit);
-            return bit;
+            return probabilities.decode(in, ctx);
         }
 
         @Override

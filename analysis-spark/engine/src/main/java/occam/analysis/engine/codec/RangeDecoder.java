@@ -1,6 +1,6 @@
 package occam.analysis.engine.codec;
 
-/** The decoder of {@link RangeEncoder}: reads the bits back given the same probabilities. */
+/** The decoder of {@link RangeEncoder}: reads the bits and symbols back given the same probabilities. */
 final class RangeDecoder {
 
     private static final long TOP = 1L << 24;
@@ -34,10 +34,7 @@ final class RangeDecoder {
             range -= bound;
             bit = 1;
         }
-        while (range < TOP) {
-            range = (range << 8) & MASK32;
-            code = ((code << 8) | next()) & MASK32;
-        }
+        normalize();
         return bit;
     }
 
@@ -54,12 +51,43 @@ final class RangeDecoder {
             }
             code -= chunk * range;
             bits = (bits << k) | (int) chunk;
-            while (range < TOP) {
-                range = (range << 8) & MASK32;
-                code = ((code << 8) | next()) & MASK32;
-            }
+            normalize();
         }
         return bits;
+    }
+
+    /**
+     * Where the next symbol of {@link RangeEncoder#encodeSymbol} lies, in [0, total): the symbol is the one whose
+     * [start, start + freq) holds it; then {@link #consumeSymbol} it.
+     */
+    long symbolTarget(long reciprocal, long total) {
+        long target = code / ((range * reciprocal) >>> 31);
+        if (target >= total) {
+            throw new IllegalArgumentException("integer-codec payload is corrupt: a symbol reads " + target + " of " + total);
+        }
+        return target;
+    }
+
+    /** Removes the symbol at [start, start + freq) that {@link #symbolTarget} pointed into; returns its direct bits. */
+    int consumeSymbol(long start, long freq, long reciprocal, int count) {
+        long r = (range * reciprocal) >>> 31;
+        code -= r * start;
+        long sub = (r * freq) >>> count;
+        long bits = code / sub;
+        if (bits >= 1L << count) {
+            throw new IllegalArgumentException("integer-codec payload is corrupt: " + count + " direct bits read " + bits);
+        }
+        code -= bits * sub;
+        range = sub;
+        normalize();
+        return (int) bits;
+    }
+
+    private void normalize() {
+        while (range < TOP) {
+            range = (range << 8) & MASK32;
+            code = ((code << 8) | next()) & MASK32;
+        }
     }
 
     /** The position after the last byte read: the end of the stream once every bit is decoded. */

@@ -3,9 +3,10 @@ package occam.analysis.engine.codec;
 import java.util.Arrays;
 
 /**
- * Binary range encoder, the carry-propagating coder of LZMA (Igor Pavlov's LZMA SDK, "rc" encoder), with 15-bit
+ * Range encoder, the carry-propagating coder of LZMA (Igor Pavlov's LZMA SDK, "rc" encoder), with 15-bit
  * probabilities: each bit narrows a 32-bit range [low, low + range) in proportion to the probability of a 0, and
- * whole bytes leave the top of {@code low} whenever the range falls below 2^24.
+ * whole bytes leave the top of {@code low} whenever the range falls below 2^24. Besides LZMA's binary decisions
+ * and direct bits it codes a symbol of a multi-symbol alphabet in one step ({@link #encodeSymbol}).
  *
  * <p>One change from LZMA: the first byte LZMA writes is always 0 (the integer part of the code value), so it is
  * not written; the decoder reads it as implied. The output is then exactly as long as the decoder reads: 4 bytes
@@ -28,21 +29,26 @@ final class RangeEncoder {
     private int cache;
     private long cacheSize = 1;
     private boolean skipFirst = true;
+    /** Normalization steps so far: the message is 4 bytes longer after {@link #finish}. */
+    private long shifts;
+    private boolean finished;
 
-    /** Null: only count the bytes. */
+    /** Null: only count the bytes, following the range alone (the length does not depend on low). */
     private byte[] out;
-    private long size;
+    private int written;
+
+    private RangeEncoder(byte[] out) {
+        this.out = out;
+    }
 
     /** Keeps the bytes. */
     static RangeEncoder toBytes(int expectedSize) {
-        RangeEncoder e = new RangeEncoder();
-        e.out = new byte[Math.max(16, expectedSize)];
-        return e;
+        return new RangeEncoder(new byte[Math.max(16, expectedSize)]);
     }
 
     /** Counts the bytes and keeps none. */
     static RangeEncoder counting() {
-        return new RangeEncoder();
+        return new RangeEncoder(null);
     }
 
     /** Codes {@code bit} (0 or 1) where a 0 has probability p0 / 2^15, p0 in [1, 2^15 - 1]. */
@@ -52,48 +58,91 @@ final class RangeEncoder {
         long one = -(long) bit;
         low += bound & one;
         range = (bound & ~one) | ((range - bound) & one);
-        while (range < TOP) {
-            range = (range << 8) & MASK32;
-            shiftLow();
-        }
+        normalize();
+    }
+
+    /** floor((2^31 - 1) / total): what {@link #encodeSymbol} scales the range by, for a total below 2^14. */
+    static long reciprocal(int total) {
+        return Integer.MAX_VALUE / total;
     }
 
     /**
-     * Codes the low {@code count} bits of {@code bits} (count in [0, 30]), each at probability 1/2, most significant
+     * Codes a symbol that takes [start, start + freq) of [0, total) (freq >= 1), then the low {@code count} bits
+     * of {@code bits} (count in [0, 8]) at probability 1/2, in one step: with r = floor(range x reciprocal / 2^31),
+     * reciprocal = {@link #reciprocal}(total), and sub = floor(r x freq / 2^count), low += r x start + bits x sub and
+     * range = sub. The range above r x total is left unused: under 2^-9 of it, the total being below 2^14 and the
+     * range at least 2^24.
+     */
+    void encodeSymbol(long start, long freq, long reciprocal, int bits, int count) {
+        long r = (range * reciprocal) >>> 31;
+        long sub = (r * freq) >>> count;
+        low += r * start + bits * sub;
+        range = sub;
+        normalize();
+    }
+
+    /**
+     * Codes the low {@code count} bits of {@code bits} (count in [0, 32]), each at probability 1/2, most significant
      * first, in chunks of at most 8 bits: per chunk of k bits, range = range >>> k, low += chunk x range. Cheaper
-     * than {@code count} calls to {@link #encode}, for bits that are as good as random.
+     * than {@code count} calls to {@link #encode}, for bits that are as good as random. Up to 8 bits take one step
+     * without a branch on the count (0 bits: range and low stay as they are).
      */
     void encodeDirect(int bits, int count) {
-        while (count > 0) {
-            int k = Math.min(8, count);
-            count -= k;
-            int chunk = (bits >>> count) & ((1 << k) - 1);
-            range >>>= k;
-            low += chunk * range;
-            while (range < TOP) {
-                range = (range << 8) & MASK32;
-                shiftLow();
-            }
+        while (count > 8) {
+            count -= 8;
+            directChunk((bits >>> count) & 0xFF, 8);
+        }
+        directChunk(bits & ((1 << count) - 1), count);
+    }
+
+    private void directChunk(int chunk, int k) {
+        range >>>= k;
+        low += chunk * range;
+        normalize();
+    }
+
+    private void normalize() {
+        if (out == null) {
+            // counting: the bytes the range needs, without a branch on them (low is not needed to count)
+            int bytes = (Long.numberOfLeadingZeros(range) - 32) >>> 3;
+            range <<= 8 * bytes;
+            shifts += bytes;
+            low = 0;
+            return;
+        }
+        while (range < TOP) {
+            range = (range << 8) & MASK32;
+            shifts++;
+            shiftLow();
         }
     }
 
     /** Writes out what remains of {@code low}; no bit may follow. */
     void finish() {
-        for (int i = 0; i < 5; i++) {
-            shiftLow();
+        if (out != null) {
+            for (int i = 0; i < 5; i++) {
+                shiftLow();
+            }
         }
+        finished = true;
     }
 
-    /** Bytes written so far (all of them after {@link #finish}). */
+    /**
+     * The length of the message so far: one byte per normalization, and 4 more after {@link #finish} (LZMA's flush
+     * writes 5, the first of all bytes is not written). Before the flush, up to 4 of these bytes are still in low.
+     */
     long size() {
-        return size;
+        return shifts + (finished ? 4 : 0);
     }
 
     byte[] toByteArray() {
         if (out == null) {
             throw new IllegalStateException("a counting encoder keeps no bytes");
         }
-        return Arrays.copyOf(out, (int) size);
+        if (!finished || written != size()) {
+            throw new IllegalStateException("range coder: " + written + " bytes written, " + size() + " expected");
+        }
+        return Arrays.copyOf(out, written);
     }
 
     private void shiftLow() {
@@ -119,12 +168,9 @@ final class RangeEncoder {
             }
             return;
         }
-        if (out != null) {
-            if (size == out.length) {
-                out = Arrays.copyOf(out, out.length * 2);
-            }
-            out[(int) size] = (byte) b;
+        if (written == out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
         }
-        size++;
+        out[written++] = (byte) b;
     }
 }

@@ -20,12 +20,12 @@ class IntegerCodecTest {
 
     @Test
     void aTinyMessageByHand() {
-        // one vector "b" = (0, 0) at Delta 0.5. Header (22 bytes): "OCI1"; 1 step: 0.5 as float64 LE
+        // one vector "b" = (0, 0) at Delta 0.5. Header (22 bytes): "OCI2"; 1 step: 0.5 as float64 LE
         // (00 00 00 00 00 00 E0 3F); 1 tensor; name: 0 shared, 1 byte 'b'; 1 dimension of 2; form 0 (dense);
-        // step index 0; offset 0. Payload: two zero bits in context 0: range 0x7FFFC000 after the first (p0 1/2),
-        // 0x5FFF4000 after the second (p0 3/4); low stays 0, so the flush gives 00 00 00 00.
+        // step index 0; offset 0. Payload: symbol 0 in context 0, then in context 1 (scale estimate 0), each
+        // [0, 1) of 13 with no direct bit: low stays 0, so the flush gives 00 00 00 00.
         CoarseModel m = new CoarseModel(List.of(CoarseTensor.dense("b", new int[] {2}, new float[] {0, 0})));
-        byte[] expected = {'O', 'C', 'I', '1', 1, 0, 0, 0, 0, 0, 0, (byte) 0xE0, 0x3F, 1, 0, 1, 'b', 1, 2, 0, 0, 0, 0, 0, 0, 0};
+        byte[] expected = {'O', 'C', 'I', '2', 1, 0, 0, 0, 0, 0, 0, (byte) 0xE0, 0x3F, 1, 0, 1, 'b', 1, 2, 0, 0, 0, 0, 0, 0, 0};
         assertArrayEquals(expected, IntegerCodec.encode(m, 0.5));
         assertEquals(26, IntegerCodec.size(m, 0.5));
         assertEquals(m, IntegerCodec.decode(expected));
@@ -40,7 +40,7 @@ class IntegerCodecTest {
                 CoarseTensor.factored("layer.w", 2, 3, 1, new float[] {0.5f, -0.25f}, new float[] {0.1f, 0.2f, 0.3f})));
         StepSizes steps = StepSizes.uniform(0.5).with("layer.w", 0.25, 0);
         byte[] message = IntegerCodec.encode(m, steps);
-        byte[] header = {'O', 'C', 'I', '1', 3,
+        byte[] header = {'O', 'C', 'I', '2', 3,
             0, 0, 0, 0, 0, 0, (byte) 0xE0, 0x3F, // 0.5
             0, 0, 0, 0, 0, 0, (byte) 0xD0, 0x3F, // 0.25
             0, 0, 0, 0, 0, 0, 0, 0, // 0
@@ -119,22 +119,50 @@ class IntegerCodecTest {
         byte[] longer = java.util.Arrays.copyOf(message, message.length + 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(longer)).getMessage().contains("after its last"));
         byte[] wrongMagic = message.clone();
-        wrongMagic[0] = 'X';
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(wrongMagic)).getMessage().contains("OCI1"));
+        wrongMagic[3] = '3';
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(wrongMagic)).getMessage().contains("OCI2"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(java.util.Arrays.copyOf(message, 9)))
                 .getMessage().contains("step count"));
     }
 
     @Test
-    void aFixedMessageOfTheCurrentFormat() throws java.io.IOException {
-        // the encoder's message for fixtureModel() and FIXTURE_STEPS, kept: tables written now hold such messages,
-        // and the decoder must go on reading them when the encoder changes
-        byte[] fixture;
-        try (java.io.InputStream in = IntegerCodecTest.class.getResourceAsStream("oci1-fixture.bin")) {
-            fixture = in.readAllBytes();
+    void everyDamagedMessageSaysSo() {
+        // each shorter prefix, one byte more, and each byte changed: a clear IllegalArgumentException, or (a changed
+        // payload byte can still decode) a model; never another exception
+        byte[] message = IntegerCodec.encode(fixtureModel(), FIXTURE_STEPS);
+        for (int n = 0; n < message.length; n++) {
+            byte[] prefix = java.util.Arrays.copyOf(message, n);
+            assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(prefix), "prefix of " + n + " bytes");
         }
-        assertArrayEquals(fixture, IntegerCodec.encode(fixtureModel(), FIXTURE_STEPS));
-        assertEquals(fixtureModel(), IntegerCodec.decode(fixture));
+        assertThrows(IllegalArgumentException.class, () -> IntegerCodec.decode(java.util.Arrays.copyOf(message, message.length + 1)));
+        for (int i = 0; i < message.length; i++) {
+            byte[] changed = message.clone();
+            changed[i] ^= (byte) (1 + i % 255);
+            try {
+                IntegerCodec.decode(changed);
+            } catch (IllegalArgumentException expected) {
+                // the decoder names what it found
+            }
+        }
+    }
+
+    @Test
+    void theEarlierFormatStillDecodesBitForBit() throws java.io.IOException {
+        // written by the OCI1 encoder (commit 0570569) from fixtureModel() and FIXTURE_STEPS; tables written then
+        // hold such messages
+        byte[] oci1;
+        try (java.io.InputStream in = IntegerCodecTest.class.getResourceAsStream("oci1-fixture.bin")) {
+            oci1 = in.readAllBytes();
+        }
+        assertEquals("OCI1", new String(oci1, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(339, oci1.length);
+        CoarseModel expected = fixtureModel();
+        assertBitForBit(expected, IntegerCodec.decode(oci1), "OCI1 fixture");
+        // the same model in OCI2: the same header after the magic, and it decodes the same
+        byte[] oci2 = IntegerCodec.encode(expected, FIXTURE_STEPS);
+        int header = oci2.length - (int) java.util.Arrays.stream(IntegerCodec.sizes(expected, FIXTURE_STEPS)).skip(1).sum();
+        assertArrayEquals(java.util.Arrays.copyOfRange(oci1, 4, header), java.util.Arrays.copyOfRange(oci2, 4, header));
+        assertRoundTrip(expected, FIXTURE_STEPS, "fixture model in OCI2");
     }
 
     /** A model with a raw stream, per-stream steps, shared name prefixes, offsets and magnitudes up to 2^23. */
@@ -175,7 +203,10 @@ class IntegerCodecTest {
     private static void assertRoundTrip(CoarseModel m, StepSizes steps, String what) {
         byte[] message = IntegerCodec.encode(m, steps);
         assertEquals(message.length, IntegerCodec.size(m, steps), what);
-        CoarseModel back = IntegerCodec.decode(message);
+        assertBitForBit(m, IntegerCodec.decode(message), what);
+    }
+
+    private static void assertBitForBit(CoarseModel m, CoarseModel back, String what) {
         assertEquals(m, back, what);
         for (int t = 0; t < m.tensors().size(); t++) {
             CoarseTensor a = m.tensors().get(t);

@@ -92,6 +92,84 @@ class RangeCoderTest {
     }
 
     @Test
+    void aSymbolStepByHand() {
+        // symbol [3, 5) of 13 with one direct bit 1: reciprocal = floor((2^31 - 1) / 13) = 165191049, r =
+        // floor((2^32 - 1) x 165191049 / 2^31) = 330382097, sub = floor(2 r / 2) = r; low = 3 r + 1 x r = 4 r =
+        // 1321528388 = 0x4EC4EC44, range = r (no normalization); the flush writes low.
+        long reciprocal = RangeEncoder.reciprocal(13);
+        assertEquals(165191049, reciprocal);
+        RangeEncoder e = RangeEncoder.toBytes(4);
+        e.encodeSymbol(3, 2, reciprocal, 1, 1);
+        e.finish();
+        byte[] out = e.toByteArray();
+        assertArrayEquals(bytes(0x4E, 0xC4, 0xEC, 0x44), out);
+        RangeDecoder d = new RangeDecoder(out, 0, out.length);
+        long target = d.symbolTarget(reciprocal, 13);
+        assertTrue(target >= 3 && target < 5, "target " + target);
+        assertEquals(1, d.consumeSymbol(3, 2, reciprocal, 1));
+        assertEquals(out.length, d.position());
+    }
+
+    @Test
+    void aSymbolStepsDirectBitsAreADirectStepWithoutTheNormalizationBetween() {
+        // when the symbol's range r x freq is at least 2^24, no byte leaves between the symbol and its direct bits,
+        // so one step and two steps give the same message
+        Random random = new Random(21);
+        int compared = 0;
+        for (int trial = 0; trial < 2000; trial++) {
+            int total = 13 + 32 * random.nextInt(512);
+            long reciprocal = RangeEncoder.reciprocal(total);
+            int freq = 1 + random.nextInt(total);
+            int start = random.nextInt(total - freq + 1);
+            int count = random.nextInt(3);
+            int bits = random.nextInt(1 << count);
+            if (((0xFFFFFFFFL * reciprocal) >>> 31) * freq < 1 << 24) {
+                continue;
+            }
+            RangeEncoder one = RangeEncoder.toBytes(8);
+            one.encodeSymbol(start, freq, reciprocal, bits, count);
+            one.finish();
+            RangeEncoder two = RangeEncoder.toBytes(8);
+            two.encodeSymbol(start, freq, reciprocal, 0, 0);
+            two.encodeDirect(bits, count);
+            two.finish();
+            assertArrayEquals(two.toByteArray(), one.toByteArray(), "trial " + trial);
+            compared++;
+        }
+        assertTrue(compared > 1000, compared + " compared");
+    }
+
+    @Test
+    void symbolStepsRoundTripAtTheirInformationContent() {
+        Random random = new Random(23);
+        int n = 20000;
+        int[][] steps = new int[n][];
+        RangeEncoder e = RangeEncoder.toBytes(64);
+        double ideal = 0;
+        for (int i = 0; i < n; i++) {
+            int total = 13 + 32 * random.nextInt(512);
+            int freq = 1 + random.nextInt(random.nextBoolean() ? 13 : total);
+            int start = random.nextInt(total - freq + 1);
+            int count = random.nextInt(3);
+            int bits = random.nextInt(1 << count);
+            steps[i] = new int[] {total, start, freq, count, bits};
+            e.encodeSymbol(start, freq, RangeEncoder.reciprocal(total), bits, count);
+            ideal += Math.log((double) total / freq) / Math.log(2) + count;
+        }
+        e.finish();
+        byte[] out = e.toByteArray();
+        assertTrue(8.0 * out.length <= ideal * 1.001 + 40, out.length + " bytes for " + ideal + " bits");
+        RangeDecoder d = new RangeDecoder(out, 0, out.length);
+        for (int[] s : steps) {
+            long reciprocal = RangeEncoder.reciprocal(s[0]);
+            long target = d.symbolTarget(reciprocal, s[0]);
+            assertTrue(target >= s[1] && target < s[1] + s[2]);
+            assertEquals(s[4], d.consumeSymbol(s[1], s[2], reciprocal, s[3]));
+        }
+        assertEquals(out.length, d.position());
+    }
+
+    @Test
     void aCounterGivesTheLengthOfTheMessageAtEveryMix() {
         // the counter follows the range alone: check it on carries, extreme probabilities and direct bits
         Random random = new Random(11);
@@ -100,11 +178,19 @@ class RangeCoderTest {
             RangeEncoder counter = RangeEncoder.counting();
             int n = random.nextInt(trial < 20 ? 4 : 5000);
             for (int i = 0; i < n; i++) {
-                if (random.nextInt(5) == 0) {
-                    int count = random.nextInt(31);
+                int kind = random.nextInt(10);
+                if (kind < 2) {
+                    int count = random.nextInt(33);
                     int bits = random.nextInt() & (int) ((1L << count) - 1);
                     e.encodeDirect(bits, count);
                     counter.encodeDirect(bits, count);
+                } else if (kind < 6) {
+                    int total = 13 + 32 * random.nextInt(512);
+                    int freq = 1 + random.nextInt(random.nextBoolean() ? 3 : total);
+                    int start = random.nextInt(total - freq + 1);
+                    int count = random.nextInt(3);
+                    e.encodeSymbol(start, freq, RangeEncoder.reciprocal(total), random.nextInt(1 << count), count);
+                    counter.encodeSymbol(start, freq, RangeEncoder.reciprocal(total), 0, count);
                 } else {
                     int p0 = switch (random.nextInt(4)) {
                         case 0 -> 1;
