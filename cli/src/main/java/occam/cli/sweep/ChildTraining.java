@@ -31,6 +31,16 @@ final class ChildTraining {
 
     /** The command line of a child JVM training with {@code trainArgs}. */
     static List<String> command(List<String> trainArgs) {
+        List<String> command = java(List.of(), TrainCommand.class);
+        command.addAll(trainArgs);
+        return command;
+    }
+
+    /**
+     * A child JVM like this one (the same Java, JVM options and class path), then {@code options}, running
+     * {@code main}; its arguments go after.
+     */
+    static List<String> java(List<String> options, Class<?> main) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -39,8 +49,8 @@ final class ChildTraining {
                 command.add(option);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainCommand.class.getName()));
-        command.addAll(trainArgs);
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         return command;
     }
 
