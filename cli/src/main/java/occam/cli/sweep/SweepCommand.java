@@ -329,9 +329,14 @@ public final class SweepCommand implements Callable<Integer> {
         return outcome;
     }
 
-    /** Runs another occam command in this JVM, as the demo does; a failure prints its cause and is status 1. */
+    /**
+     * Runs another occam command in this JVM, as the demo does, printing to the sweep's streams; a failure prints
+     * its cause and is status 1.
+     */
     private int nested(Object command, List<String> args) {
         CommandLine cli = new CommandLine(command);
+        cli.setOut(spec.commandLine().getOut());
+        cli.setErr(spec.commandLine().getErr());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println(prefix() + line.getCommandName() + " failed: " + e.getMessage());
             return 1;
