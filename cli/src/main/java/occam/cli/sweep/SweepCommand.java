@@ -9,12 +9,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import occam.analysis.job.AnalyzeCommand;
 import occam.cli.report.ReportCommand;
 import occam.schemas.Archive;
@@ -43,6 +46,11 @@ import picocli.CommandLine.Spec;
                     + " are checked with train's own parser before any run starts.",
             "The same command again trains only what is missing: a complete run is not trained again and an"
                     + " interrupted one continues. A failed run is reported and the others go on.",
+            "Once no run is left to start, the runs that finished are analysed on the idle slots' cores while the"
+                    + " last ones train (occam analyze --runs <finished> --master local[n], output in"
+                    + " <out>/logs/early-analysis.log); when the training ends it is stopped, keeping the checkpoints"
+                    + " it finished, and the analysis of the whole archive does the rest. Not with --no-analyze, a"
+                    + " master that is not local, or --force, --runs or --dry-run in --analyze-options.",
             "Arguments can come from a file, one or more per line (# starts a comment): occam sweep @FILE."},
         footer = {"", "Examples:",
             "  occam sweep --tasks add,mul,sub,div --regimes none,wd,ours --seeds 0,1,2 \\",
@@ -58,6 +66,15 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** How often the progress line may be printed. */
     static final long PROGRESS_SECONDS = 5;
+
+    /** Analyze options after which the sweep starts no early analysis (it would redo, or not do, the same work). */
+    static final List<String> NO_EARLY_ANALYSIS = List.of("--force", "--runs", "--dry-run");
+
+    /** The command line of the early analysis' child JVM from its analyze arguments (tests replace it). */
+    Function<List<String>, List<String>> earlyAnalysisCommand = EarlyAnalysis::command;
+
+    /** Set when the sweep's JVM is stopping (Ctrl-C, SIGTERM): no analysis is started after the training. */
+    private volatile boolean stopping;
 
     @Spec
     CommandSpec spec;
@@ -176,6 +193,9 @@ public final class SweepCommand implements Callable<Integer> {
         err.flush();
 
         List<RunOutcome> outcomes = train(runs, k, new ArchiveProgress(archive), logs, err);
+        if (stopping) {
+            return 1; // the JVM is exiting: its children were stopped, and nothing is analysed
+        }
         ArchiveProgress progress = new ArchiveProgress(archive);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(SweepTable.format(SweepTable.rows(outcomes, progress)));
@@ -275,24 +295,119 @@ public final class SweepCommand implements Callable<Integer> {
         return args;
     }
 
-    /** Trains every run, {@code k} at once, printing progress; the outcomes in the order of {@code runs}. */
+    /**
+     * The early analysis' arguments (the final analysis' without --master and --strict), or null when there is
+     * none: without analysis, with a master that is not local (the cores of a cluster are not this machine's idle
+     * ones), or with analyze options that would make it redo or not do the final analysis' work.
+     */
+    List<String> earlyAnalysisArguments() {
+        String effectiveMaster = master != null ? master : System.getProperty("spark.master", "local[*]");
+        List<String> options = words(analyzeOptions);
+        if (noAnalyze || !(effectiveMaster.equals("local") || effectiveMaster.startsWith("local["))
+                || NO_EARLY_ANALYSIS.stream().anyMatch(o -> TrainOptions.sets(options, o))) {
+            return null;
+        }
+        List<String> args = new ArrayList<>(List.of("-i", out.resolve("archive").toString(),
+                "-o", out.resolve("tables").toString()));
+        options.stream().filter(o -> !o.equals("--strict")).forEach(args::add); // its quarantines are the final one's
+        return args;
+    }
+
+    /**
+     * Cores for an early analysis: the idle slots' share of the cores (at least 1), or 0 when no slot idles for
+     * want of runs to start ({@code waiting} runs not started yet, {@code running} training, {@code k} slots).
+     */
+    static int idleCores(int k, int cores, int waiting, int running) {
+        if (waiting > 0 || running == 0 || running >= k) {
+            return 0;
+        }
+        return Math.max(1, (k - running) * cores / k);
+    }
+
+    /** Runs not started, training, and finished with checkpoints (trained, resumed or complete), as they change. */
+    private static final class Slots {
+        private int waiting;
+        private int running;
+        private final List<String> trained = new ArrayList<>();
+
+        Slots(int runs) {
+            waiting = runs;
+        }
+
+        synchronized void launched() {
+            waiting--;
+            running++;
+        }
+
+        synchronized void finished(RunOutcome outcome) {
+            running--;
+            if (outcome != null && !outcome.failed() && outcome.status() != RunOutcome.Status.IN_ARCHIVE) {
+                trained.add(outcome.run().runId());
+            }
+        }
+    }
+
+    /**
+     * Trains every run, {@code k} at once, printing progress; the outcomes in the order of {@code runs}. Once no run
+     * is left to start, the runs that finished are analysed on the idle slots until the training ends.
+     */
     private List<RunOutcome> train(List<SweepRun> runs, int k, ArchiveProgress archive, Path logs, PrintWriter err)
             throws InterruptedException {
         SweepProgress progress = new SweepProgress(runs, archive, err, prefix());
         ChildTraining children = new ChildTraining();
-        Thread stopChildren = new Thread(children::destroyAll, "occam-sweep-stop-children");
+        List<String> earlyArgs = earlyAnalysisArguments();
+        EarlyAnalysis early = earlyArgs == null ? null
+                : new EarlyAnalysis(earlyArgs, earlyAnalysisCommand, logs.resolve(EarlyAnalysis.LOG), err, prefix());
+        Thread stopChildren = new Thread(() -> {
+            stopping = true;
+            children.destroyAll();
+            if (early != null) {
+                try {
+                    early.stop(true); // it commits what it finished before this JVM exits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "occam-sweep-stop-children");
         Runtime.getRuntime().addShutdownHook(stopChildren);
+        Slots slots = new Slots(runs.size());
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>(); // a run ended, or the early analysis did
         ExecutorService pool = Executors.newFixedThreadPool(k);
         try {
             List<Future<RunOutcome>> futures = new ArrayList<>();
             for (SweepRun run : runs) {
-                futures.add(pool.submit(() -> trainOne(run, children, archive, progress, logs)));
+                futures.add(pool.submit(() -> {
+                    slots.launched();
+                    RunOutcome outcome = null;
+                    try {
+                        outcome = trainOne(run, children, archive, progress, logs);
+                        return outcome;
+                    } finally {
+                        slots.finished(outcome);
+                        events.add(run);
+                    }
+                }));
             }
             pool.shutdown();
-            do {
-                progress.print();
-            } while (!pool.awaitTermination(PROGRESS_SECONDS, TimeUnit.SECONDS));
             progress.print();
+            for (int ended = 0; ended < runs.size(); ) {
+                if (events.poll(PROGRESS_SECONDS, TimeUnit.SECONDS) instanceof SweepRun) {
+                    ended++;
+                }
+                progress.print();
+                if (early != null && !stopping) {
+                    early.poll();
+                    synchronized (slots) {
+                        int cores = idleCores(k, Runtime.getRuntime().availableProcessors(), slots.waiting, slots.running);
+                        if (cores > 0) {
+                            early.start(slots.trained, cores, slots.running, () -> events.add(early));
+                        }
+                    }
+                }
+            }
+            if (early != null) {
+                early.stop(false);
+            }
             List<RunOutcome> outcomes = new ArrayList<>();
             for (Future<RunOutcome> f : futures) {
                 outcomes.add(f.get());
@@ -303,6 +418,9 @@ public final class SweepCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
             children.destroyAll();
+            if (early != null) {
+                early.stop(true);
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChildren);
             } catch (IllegalStateException shuttingDown) {

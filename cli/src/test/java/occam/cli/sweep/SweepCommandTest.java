@@ -174,4 +174,40 @@ class SweepCommandTest {
         assertEquals("failed (exit 1)", RunOutcome.of(run, new ChildTraining.Result(1, 1, "boom"), true, true).describe());
         assertEquals(List.of("c", "d"), new ChildTraining.Result(1, 1, "a\nb\n\nc\r\nd\n").tail(2));
     }
+
+    @Test
+    void anEarlyAnalysisUsesTheIdleSlotsOfALocalMasterOnly() throws Exception {
+        Path out = dir.resolve("out");
+        String search = "--analyze-options=--grid-taus 2 --strict";
+        assertEquals(List.of("-i", out.resolve("archive").toString(), "-o", out.resolve("tables").toString(),
+                "--grid-taus", "2"), parse("--tasks", "add", "--out", out.toString(), search).earlyAnalysisArguments(),
+                "the final analysis' settings, without --strict (the final analysis' quarantines count)");
+        assertEquals(List.of("-i", out.resolve("archive").toString(), "-o", out.resolve("tables").toString()),
+                parse("--tasks", "add", "--out", out.toString(), "--master", "local[2]").earlyAnalysisArguments(),
+                "no --master: the sweep gives it the idle cores");
+        for (List<String> none : List.of(List.of("--no-analyze"), List.of("--master", "spark://host:7077"),
+                List.of("--master", "yarn"), List.of("--analyze-options=--force"),
+                List.of("--analyze-options=--runs add-*"), List.of("--analyze-options=--dry-run"))) {
+            List<String> args = new ArrayList<>(List.of("--tasks", "add", "--out", out.toString()));
+            args.addAll(none);
+            assertEquals(null, parse(args.toArray(String[]::new)).earlyAnalysisArguments(), none.toString());
+        }
+
+        // k slots, cores, runs not started, runs training
+        assertEquals(0, SweepCommand.idleCores(2, 2, 1, 1), "a run waits for the slot");
+        assertEquals(0, SweepCommand.idleCores(2, 2, 0, 2), "no slot idles");
+        assertEquals(0, SweepCommand.idleCores(2, 2, 0, 0), "the training is over");
+        assertEquals(1, SweepCommand.idleCores(2, 2, 0, 1));
+        assertEquals(4, SweepCommand.idleCores(4, 8, 0, 2), "two idle slots of two cores each");
+        assertEquals(1, SweepCommand.idleCores(4, 2, 0, 3), "at least one core");
+        assertEquals(0, SweepCommand.idleCores(1, 2, 0, 1), "--parallel 1 never idles");
+
+        // what the analysis logs when it commits a wave
+        Path log = dir.resolve("early.log");
+        Files.writeString(log, "old attempt: wave 1: 9 analysed, 0 quarantined checkpoint(s) committed to run(s) a\n"
+                + "12:45:29 INFO  Waves: wave 1: 6 analysed, 0 quarantined checkpoint(s) committed to run(s) a, b (6.4 s)\n"
+                + "12:46:29 INFO  Waves: wave 2: 3 analysed, 2 quarantined checkpoint(s) committed to run(s) b (1.0 s)\n");
+        long from = Files.readString(log).indexOf("12:45");
+        assertEquals(List.of(11, 2), java.util.Arrays.stream(EarlyAnalysis.committed(log, from)).boxed().toList());
+    }
 }
