@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
                         + " <out>/report/index.html.",
                 "It is `occam sweep --tasks add --regimes none,wd,ours --seeds <seed> --epochs <epochs> --out <out>"
                         + " --master <master> --analyze-options=\"<search flags>\" -- --p <p> [--threads <threads>]`:"
-                        + " the runs train in JVMs of their own, as many at once as there are cores.",
+                        + " the runs train in JVMs of their own, as many at once as there are cores, and the runs that"
+                        + " finished are analysed on the cores the last ones leave idle.",
                 "Complete runs in <out>/archive are not trained again, unfinished ones are resumed; analysed checkpoints"
                         + " are not analysed again."},
         exitCodeListHeading = "%nExit status:%n",
@@ -81,7 +82,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The demo as a sweep: its three runs in JVMs of their own, two at a time on two cores (the sweep's default),
-     * then the analysis with these search flags and the report.
+     * the first two analysed on the idle core while the third trains, then the analysis with these search flags
+     * and the report.
      */
     List<String> sweepArguments() {
         String search = String.join(" ", "--grid-taus", String.valueOf(gridTaus), "--bisection-steps", String.valueOf(bisectionSteps),
