@@ -345,8 +345,8 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         if (i == null || above == null) {
             return null;
         }
-        int hi = knownValid(above, epsilon, i, orderTaus.length - 1);
-        Integer first = firstValid(knownInvalid(above, epsilon, i, hi), hi, above, epsilon, level);
+        int hi = known(above, epsilon, i, orderTaus.length - 1, true);
+        Integer first = firstValid(known(above, epsilon, i, hi, false), hi, above, epsilon, level);
         return first == null ? null : boundaryFrom(first, above, epsilon, width, level);
     }
 
@@ -362,7 +362,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         if (below == null) {
             return null;
         }
-        Integer first = firstValid(knownInvalid(below, epsilon, -1, i - 1), i - 1, below, epsilon, level);
+        Integer first = firstValid(known(below, epsilon, -1, i - 1, false), i - 1, below, epsilon, level);
         return boundaryFrom(first, below, epsilon, width, level);
     }
 
@@ -386,41 +386,27 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     /**
-     * The largest place in (lo, hi) of the tau order of a configuration measured failing {@code epsilon} at or below
-     * {@code position} (so failing it at {@code position}), or lo.
+     * Among the configurations at places in (lo, hi) of the tau order, what is already known at {@code position}: with
+     * {@code meets} false, the largest place of one measured failing {@code epsilon} at or below it (so failing it
+     * there), or lo; with {@code meets} true, the smallest place of one measured meeting it at or above it (so
+     * meeting it there), or hi.
      */
-    private int knownInvalid(int position, double epsilon, int lo, int hi) {
+    private int known(int position, double epsilon, int lo, int hi, boolean meets) {
+        int found = meets ? hi : lo;
         for (Map.Entry<K, Configuration> e : configurations.entrySet()) {
             Integer i = order.get(e.getKey());
-            if (i != null && i > lo && i < hi) {
-                for (Node n : e.getValue().measured.headMap(position, true).values()) {
-                    if (!n.meets(epsilon)) {
-                        lo = i;
-                        break;
-                    }
+            if (i == null || i <= lo || i >= hi || (meets ? i >= found : i <= found)) {
+                continue;
+            }
+            TreeMap<Integer, Node> measured = e.getValue().measured;
+            for (Node n : (meets ? measured.tailMap(position, true) : measured.headMap(position, true)).values()) {
+                if (n.meets(epsilon) == meets) {
+                    found = i;
+                    break;
                 }
             }
         }
-        return lo;
-    }
-
-    /**
-     * The smallest place in (lo, hi) of the tau order of a configuration measured meeting {@code epsilon} at or above
-     * {@code position} (so meeting it at {@code position}), or hi.
-     */
-    private int knownValid(int position, double epsilon, int lo, int hi) {
-        for (Map.Entry<K, Configuration> e : configurations.entrySet()) {
-            Integer i = order.get(e.getKey());
-            if (i != null && i > lo && i < hi) {
-                for (Node n : e.getValue().measured.tailMap(position, true).values()) {
-                    if (n.meets(epsilon)) {
-                        hi = i;
-                        break;
-                    }
-                }
-            }
-        }
-        return hi;
+        return found;
     }
 
     private boolean meetsAt(int index, int position, double epsilon, int level) {
