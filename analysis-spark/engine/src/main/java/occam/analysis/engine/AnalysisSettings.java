@@ -27,8 +27,8 @@ import occam.analysis.engine.search.SearchPlan;
  * @param bisectionSteps halvings of the log-Delta range at the first level (each level adds one): 6 leaves each
  *     boundary within a factor (deltaMax/deltaMin)^(1/64) = 1.11 at level 0 and 1.06 at level 1
  * @param levels the search's budget: a plan with one more level first does everything this one does, then as
- *     much again (finer tau grid, narrower brackets, more refinement), so its bests are never larger
- * @param refinementSteps Bayesian refinement steps per epsilon per level, each a new rank configuration
+ *     much again (a finer tau grid near the bests, narrower brackets, another walk), so its bests are never larger
+ * @param refinementSteps Bayesian refinement steps per epsilon at the first level, each a new rank configuration
  * @param candidates random candidates per refinement step (as many again near the best points)
  * @param seed mixed with (run, step, epsilon) into the refinement's seed; change it to see the search's noise
  * @param boundDelta confidence parameter of the generalization bound (paper: 0.05)
@@ -49,7 +49,7 @@ public record AnalysisSettings(
         String codec) implements java.io.Serializable {
 
     /** Bumped whenever the engine would give different numbers for the same settings, so the hash changes. */
-    public static final int ENGINE_VERSION = 6;
+    public static final int ENGINE_VERSION = 7;
 
     public static final List<Double> DEFAULT_EPSILONS = List.of(4.0, 2.0, 1.0, 0.5, 0.25, 0.125, 0.0625);
 

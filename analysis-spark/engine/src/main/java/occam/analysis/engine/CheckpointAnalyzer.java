@@ -104,7 +104,7 @@ public final class CheckpointAnalyzer {
                 epsilon -> Seeds.of(runId, step, epsilon, settings.seed()), threads);
         List<Double> epsilons = settings.epsilons();
         List<EvaluationRow> evaluations = result.points().stream()
-                .map(p -> EvaluationRow.of(header, p, epsilons, p.compressedBytes() == null ? null : measurer.integerBytes.get(p.key())))
+                .map(p -> EvaluationRow.of(header, p, epsilons, p.sizedLevel() < 0 ? null : measurer.integerBytes.get(p.key())))
                 .toList();
         LossEvaluator testEvaluator = run.testSplit().isEmpty() ? null : LossEvaluator.prepare(spec, run.testSplit());
         Map<ModelId, ComplexityRow.TestFigures> testFigures = new HashMap<>();
@@ -142,8 +142,8 @@ public final class CheckpointAnalyzer {
             SearchResult.Point<CoarseKey, Measurement> intQ = largestQuantizationOnly(result, epsilon);
             for (String codec : List.of(Codec.PAPER.name(), Codec.INTEGER.name())) {
                 boolean paper = codec.equals(Codec.PAPER.name());
-                Candidate b = paper ? Candidate.paper(best, best == null ? 0 : best.compressedBytes()) : intBest;
-                Candidate h = paper ? Candidate.paper(half, half == null ? 0 : half.compressedBytes()) : intHalf;
+                Candidate b = paper ? Candidate.compressed(best) : intBest;
+                Candidate h = paper ? Candidate.compressed(half) : intHalf;
                 SearchResult.Point<CoarseKey, Measurement> qq = paper ? q : intQ;
                 Long qBytes = qq == null ? null : paper ? qq.compressedBytes() : measurer.integerBytes.get(qq.key());
                 ComplexityRow.Chosen chosen = b == null ? naive : b.chosen();
@@ -208,9 +208,15 @@ public final class CheckpointAnalyzer {
     /** A model a complexity row can report: where the search found it, its figures and its size under one codec. */
     private record Candidate(double tau, int level, ModelId id, Measurement measured, long bytes) {
 
-        /** A search point on the paper's split, sized {@code bytes}; null for null. */
+        /** A search point on the paper's split, sized {@code bytes} by the integer codec; null for null. */
         static Candidate paper(SearchResult.Point<CoarseKey, Measurement> p, long bytes) {
             return p == null ? null : new Candidate(p.tau(), p.sizedLevel(), new ModelId(p.key(), FactorSplit.PAPER), p.measured(), bytes);
+        }
+
+        /** A compressed search point, with its paper codec size; null for null. */
+        static Candidate compressed(SearchResult.Point<CoarseKey, Measurement> p) {
+            return p == null ? null : new Candidate(p.tau(), p.compressedLevel(), new ModelId(p.key(), FactorSplit.PAPER), p.measured(),
+                    p.compressedBytes());
         }
 
         /** The smaller of two, either possibly null; a tie keeps {@code a}. */
@@ -302,7 +308,7 @@ public final class CheckpointAnalyzer {
         SearchResult.Point<CoarseKey, Measurement> best = null;
         for (SearchResult.Point<CoarseKey, Measurement> p : result.points()) {
             Long size = sizes.get(p.key());
-            if (p.compressedBytes() == null || size == null || p.sizedLevel() >= levelLimit || !p.meets(epsilon)) {
+            if (size == null || p.sizedLevel() < 0 || p.sizedLevel() >= levelLimit || !p.meets(epsilon)) {
                 continue;
             }
             if (best == null) {
@@ -420,19 +426,28 @@ public final class CheckpointAnalyzer {
         }
 
         @Override
+        public long screeningBytes(CoarseKey key) {
+            return integerBytes.computeIfAbsent(key, k -> {
+                long t0 = cpuNanos();
+                CoarseModel model = grainer.build(k);
+                long t1 = cpuNanos();
+                long bytes = Codec.INTEGER.size(model, StepSizes.uniform(k.delta()));
+                coarseNanos.add(t1 - t0);
+                integerNanos.add(cpuNanos() - t1);
+                integerSizes.increment();
+                return bytes;
+            });
+        }
+
+        @Override
         public long compressedBytes(CoarseKey key) {
             long t0 = cpuNanos();
             CoarseModel model = grainer.build(key);
             long t1 = cpuNanos();
             long bytes = PaperCodec.compressedSize(model);
-            long t2 = cpuNanos();
-            // the integer codec sizes the same models: it costs a few ms against bzip2's tens
-            integerBytes.put(key, Codec.INTEGER.size(model, StepSizes.uniform(key.delta())));
             coarseNanos.add(t1 - t0);
-            compressNanos.add(t2 - t1);
+            compressNanos.add(cpuNanos() - t1);
             compressions.increment();
-            integerNanos.add(cpuNanos() - t2);
-            integerSizes.increment();
             return bytes;
         }
 

@@ -28,7 +28,7 @@ final class SettingsOptions {
     int levels = DEFAULTS.levels();
 
     @Option(names = "--refine-steps", paramLabel = "N",
-            description = "Bayesian refinement steps per epsilon per level. Default: ${DEFAULT-VALUE}.")
+            description = "Bayesian refinement steps per epsilon, at the first search level. Default: ${DEFAULT-VALUE}.")
     int refinementSteps = DEFAULTS.refinementSteps();
 
     @Option(names = "--search-seed", paramLabel = "N",

@@ -26,8 +26,11 @@ import java.util.function.DoubleToLongFunction;
  *       Algorithm 2, phase {@code quantization}). Each configuration is measured at deltaMin (one that fails
  *       every epsilon there is done: one loss evaluation) and deltaMax, then for every epsilon its bracket
  *       [largest valid Delta, next measured Delta] is halved on the log-Delta axis until it is at most the
- *       level's width. Configurations of earlier levels (refinements' included) are bisected to the new width.
- *   <li><b>refine</b>: per epsilon, {@code refinementSteps} steps of a {@link BayesianOptimizer} that models
+ *       level's width. From level 1 on, only the grid's taus within the previous level's spacing of a best's tau
+ *       (and tau = 1) are taken, and of earlier configurations only Algorithm 2's and those holding a best are
+ *       bisected to the new width: the walk explores from the bests (measured on the demo with engine 6: the
+ *       level-1 grid and refinement held 10 of 525 bests at 38 % of the models).
+ *   <li><b>refine</b> (level 0 only): per epsilon, {@code refinementSteps} steps of a {@link BayesianOptimizer} that models
  *       ln(bytes) of the boundary models of the configurations bisected for that epsilon, at their (tau, Delta).
  *       The bound is a constraint, not a penalty: only valid models are observed, and no tau at or below a
  *       configuration that fails the epsilon even at deltaMin is proposed. The suggested tau becomes a new rank
@@ -37,8 +40,11 @@ import java.util.function.DoubleToLongFunction;
  *       configurations listed in tau order ({@link Evaluator#configurationTaus}) to the smallest boundary model
  *       near it ({@link #walk(int, double)}). Walks' configurations are not re-bisected by later grids (a walk
  *       narrows what it needs) unless a grid's tau lands on one.
- *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are compressed: they
- *       are the only ones that can become a best; every other model has no size.
+ *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are sized: they are the
+ *       only ones that can become a best; every other model has no size. A boundary model is first sized by the
+ *       evaluator's cheap screening size (the integer codec's, a few ms); it is compressed (bzip2, tens of ms) only
+ *       if that is within {@link #SCREEN} of the smallest screening size meeting one of its epsilons, or it is
+ *       Algorithm 2's (the quantization-only figure).
  * </ol>
  * Levels only add work: a plan with L + 1 levels first does exactly what the plan with L levels does, so its
  * bests are never larger. The best after all but the last level is kept as the "half budget" answer.
@@ -53,6 +59,14 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     public static final String GRID = "grid";
     public static final String REFINE = "refine";
     public static final String WALK = "walk";
+
+    /**
+     * How much larger than the smallest screening size of a model meeting an epsilon a boundary model's may be for
+     * it to be compressed. Measured over the demo's tables (engine 6, 525 (checkpoint, epsilon) bests, 3,638 compressed
+     * models): the paper codec's best was never more than 1.087 times the smallest integer codec size of a compressed
+     * model meeting its epsilon.
+     */
+    static final double SCREEN = 1.1;
 
     /** What the search needs to know of a measured model. */
     public interface Measured {
@@ -74,6 +88,12 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         double[] configurationTaus(double tauMin);
 
         M measure(K key);
+
+        /**
+         * A size that costs far less than {@link #compressedBytes} and tracks it (the integer codec's): only models
+         * whose screening size is near the best's are compressed.
+         */
+        long screeningBytes(K key);
 
         long compressedBytes(K key);
     }
@@ -120,6 +140,8 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         final M measured;
         int index = -1;
         Long bytes;
+        Long screening;
+        int compressedLevel = -1;
         int sizedLevel = -1;
 
         Node(Configuration configuration, String phase, Double epsilon, int level, int position, double delta, K key, M measured) {
@@ -143,7 +165,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         }
 
         SearchResult.Point<K, M> point() {
-            return new SearchResult.Point<>(index, phase, epsilon, level, configuration.tau, delta, key, measured, bytes, sizedLevel);
+            return new SearchResult.Point<>(index, phase, epsilon, level, configuration.tau, delta, key, measured, bytes, compressedLevel, sizedLevel);
         }
     }
 
@@ -198,10 +220,9 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             }
             grid(level);
             for (double epsilon : plan.epsilons()) {
-                refine(level, epsilon);
-            }
-            for (double epsilon : plan.epsilons()) {
-                if (level > 0) {
+                if (level == 0) {
+                    refine(level, epsilon);
+                } else {
                     walk(level, epsilon);
                 }
             }
@@ -230,9 +251,13 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     /** Bisects every configuration of the level's grid, then (to the level's width) every earlier one. */
     private void grid(int level) {
         double[] taus = plan.taus(level);
+        List<Node> bests = bests();
         List<Configuration> work = new ArrayList<>();
         for (int i = taus.length - 1; i >= 0; i--) { // tau = 1 (Algorithm 2) first
             double tau = taus[i];
+            if (level > 0 && tau != 1 && !nearBest(tau, bests, plan.spacing(level - 1))) {
+                continue;
+            }
             String phase = tau == 1 ? QUANTIZATION : GRID;
             Configuration c = configurations.computeIfAbsent(evaluator.key(tau, plan.deltaMin()), k -> new Configuration(phase, null, tau));
             if (WALK.equals(c.phase)) {
@@ -243,7 +268,10 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             }
         }
         for (Configuration c : configurations.values()) {
-            if (!work.contains(c) && !WALK.equals(c.phase)) { // a walk narrows its own brackets
+            // earlier configurations are narrowed where it can matter: Algorithm 2's, and those holding a best (a walk
+            // narrows its own brackets)
+            boolean holdsBest = bests.stream().anyMatch(b -> b != null && b.configuration == c);
+            if (!work.contains(c) && (QUANTIZATION.equals(c.phase) || holdsBest && !WALK.equals(c.phase))) {
                 work.add(c);
             }
         }
@@ -259,6 +287,16 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
             number(c);
         }
         compressBoundaries(work, level);
+    }
+
+    /** Whether {@code tau} is less than {@code spacing} from the tau of a best. */
+    private boolean nearBest(double tau, List<Node> bests, double spacing) {
+        for (Node b : bests) {
+            if (b != null && Math.abs(tau - b.configuration.tau) < spacing) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -298,11 +336,12 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
      * the level's width. For a Delta the configuration that matters is the first, in tau order, that meets the bound
      * there (fewest ranks); its boundary model is where its size is smallest. So from a boundary model the next one
      * up is found at the Delta just above it (measured invalid there): the first configuration valid at that Delta,
-     * by bisection over the configurations after it (more ranks lower the loss), then its own boundary. The next one
+     * searched among the configurations after it (more ranks lower the loss), then its own boundary. The next one
      * down: the first configuration valid at the boundary of the configuration just before. Each side stops at the
-     * first envelope configuration that is not smaller than the best (measured: waiting for a second one costs 40 %
-     * more models and moved no best by more than 1.2 %); every one visited is compressed. From level 1 on (level 0's
-     * grid is too coarse to start from). Sequential, so its points are numbered as measured.
+     * first envelope configuration that is smaller neither than the best (compressed) nor than the smallest screening
+     * size (so the integer codec's best is walked to as well; measured: waiting for a second one costs 40 % more
+     * models and moved no best by more than 1.2 %); every one visited is sized. From level 1 on (level 0's grid is
+     * too coarse to start from). Sequential, so its points are numbered as measured.
      */
     private void walk(int level, double epsilon) {
         Node best = bests().get(plan.epsilons().indexOf(epsilon));
@@ -329,8 +368,10 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                     break;
                 }
                 Node best = bests().get(plan.epsilons().indexOf(epsilon));
+                long smallestScreening = smallestScreening(epsilon);
                 compressBoundaries(List.of(next.configuration), level);
-                if (!smaller(next, best)) {
+                boolean smallerCompressed = next.bytes != null && smaller(next, best);
+                if (!smallerCompressed && next.screening >= smallestScreening) {
                     break;
                 }
                 at = next;
@@ -368,7 +409,8 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
 
     /**
      * The first configuration in (lo, hi] that meets {@code epsilon} at {@code position}, by bisection (lo is
-     * known to fail there, or -1); null when not even hi meets it.
+     * known to fail there, or -1); null when not even hi meets it. (Galloping from the expected end measured more
+     * models: the envelope's steps skip tens of configurations, 13-130 of 1,037 on a 2-layer checkpoint.)
      */
     private Integer firstValid(int lo, int hi, int position, double epsilon, int level) {
         if (!meetsAt(hi, position, epsilon, level)) {
@@ -550,7 +592,12 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         c.pending.clear();
     }
 
-    /** Compresses every boundary model of {@code work} that has no size yet, concurrently, at {@code level}. */
+    /**
+     * Sizes every boundary model of {@code work} not sized yet at {@code level}, concurrently: first its screening size,
+     * then, unless that shows it cannot become a best ({@link #mayBecomeBest}), its compressed size; Algorithm 2's
+     * models are always compressed (the quantization-only figure). A screened-out model is not compressed later either
+     * (the smallest screening sizes only fall) unless it becomes the boundary for another epsilon.
+     */
     private void compressBoundaries(List<Configuration> work, int level) {
         List<Node> todo = new ArrayList<>();
         for (Configuration c : work) {
@@ -561,15 +608,63 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                 }
             }
         }
-        List<Callable<Long>> tasks = new ArrayList<>();
+        List<Callable<Long>> screens = new ArrayList<>();
         for (Node n : todo) {
+            screens.add(() -> n.screening != null ? n.screening : evaluator.screeningBytes(n.key));
+        }
+        List<Long> screening = invokeAll(screens);
+        for (int i = 0; i < todo.size(); i++) {
+            Node n = todo.get(i);
+            if (n.screening == null) {
+                n.screening = screening.get(i);
+                n.sizedLevel = level;
+            }
+        }
+        List<Node> compress = new ArrayList<>();
+        for (Node n : todo) {
+            // Algorithm 2's boundaries are compressed whatever their size: the quantization-only figure (at every level,
+            // so that a plan with a level more first does exactly what this one does)
+            if (QUANTIZATION.equals(n.configuration.phase) || mayBecomeBest(n)) {
+                compress.add(n);
+            }
+        }
+        List<Callable<Long>> tasks = new ArrayList<>();
+        for (Node n : compress) {
             tasks.add(() -> evaluator.compressedBytes(n.key));
         }
         List<Long> bytes = invokeAll(tasks);
-        for (int i = 0; i < todo.size(); i++) {
-            todo.get(i).bytes = bytes.get(i);
-            todo.get(i).sizedLevel = level;
+        for (int i = 0; i < compress.size(); i++) {
+            compress.get(i).bytes = bytes.get(i);
+            compress.get(i).compressedLevel = level;
         }
+    }
+
+    /**
+     * Whether {@code n} may become the best of an epsilon it is the boundary model of: its screening size is at most
+     * {@link #SCREEN} times the smallest screening size of a model meeting that epsilon (a model larger than that
+     * cannot be smaller than that one once compressed).
+     */
+    private boolean mayBecomeBest(Node n) {
+        for (double epsilon : n.configuration.served) {
+            if (boundary(n.configuration, epsilon) != n) {
+                continue;
+            }
+            if (n.screening <= SCREEN * smallestScreening(epsilon)) { // n itself is among them once numbered
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The smallest screening size of a model meeting {@code epsilon}, or Long.MAX_VALUE. */
+    private long smallestScreening(double epsilon) {
+        long smallest = Long.MAX_VALUE;
+        for (Node m : nodes) {
+            if (m.screening != null && m.meets(epsilon)) {
+                smallest = Math.min(smallest, m.screening);
+            }
+        }
+        return smallest;
     }
 
     /** Per epsilon, the smallest compressed valid model so far (null when none). */

@@ -60,6 +60,11 @@ public record SearchPlan(
         return t;
     }
 
+    /** The distance between neighbouring taus of {@code level}'s grid. */
+    double spacing(int level) {
+        return (1 - tauMin) / ((gridTaus - 1) * (double) (1 << level));
+    }
+
     /** The Delta at position {@code j} of the log-Delta axis (0 = deltaMin, FINE = deltaMax); the ends are exact. */
     public double delta(int j) {
         if (j <= 0) {

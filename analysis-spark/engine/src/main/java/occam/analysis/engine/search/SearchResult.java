@@ -45,9 +45,12 @@ public record SearchResult<K, M extends CoarseSearch.Measured>(
      *     or {@link CoarseSearch#WALK}
      * @param epsilon the epsilon of the refinement step or walk that measured it; null for grid configurations
      * @param level the search level that measured it (0-based)
-     * @param compressedBytes its size; null when it was never a boundary model (it could not become a best)
-     * @param sizedLevel the level that compressed it (it became a candidate then), or -1: a model measured at one
-     *     level may become a boundary at a later one, when a walk or a grid asks its configuration for another epsilon
+     * @param compressedBytes its size; null when it was never a boundary model, or its screening size showed it could
+     *     not become a best (see {@link CoarseSearch})
+     * @param compressedLevel the level that compressed it, or -1
+     * @param sizedLevel the level that sized it (screening size, and compressed size unless screened out; it became a
+     *     candidate then), or -1 when never sized: a model measured at one level may become a boundary at a later one,
+     *     when a walk or a grid asks its configuration for another epsilon
      */
     public record Point<K, M extends CoarseSearch.Measured>(
             int index,
@@ -59,6 +62,7 @@ public record SearchResult<K, M extends CoarseSearch.Measured>(
             K key,
             M measured,
             Long compressedBytes,
+            int compressedLevel,
             int sizedLevel) {
 
         public boolean meets(double epsilon) {

@@ -37,7 +37,8 @@ import occam.schemas.TensorSpec;
  * <p>Or, with {@code --archive <root> --run <id> [--step <n>]}, the same on a real checkpoint of an archive (the
  * last one by default) and its run's training split.
  *
- * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]};
+ * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]
+ * [--levels L]};
  * default {@code 1 2 --threads 1 --repeats 7}. Run with {@code --add-modules jdk.incubator.vector} for the Vector
  * API kernel (the benchmark prints which kernel ran).
  */
@@ -48,6 +49,9 @@ public final class EngineBenchmark {
 
     /** Full-rank noise added to each low-rank matrix, relative to the LeCun scale 1/sqrt(fan_in). */
     static final double NOISE = Double.parseDouble(System.getProperty("occam.bench.noise", "1.0"));
+
+    /** The search's levels for the full search ({@code --levels}); 0: the default. */
+    private static int levels;
 
     private EngineBenchmark() {}
 
@@ -65,6 +69,7 @@ public final class EngineBenchmark {
                 case "--archive" -> archive = args[++i];
                 case "--run" -> runId = args[++i];
                 case "--step" -> step = Integer.parseInt(args[++i]);
+                case "--levels" -> levels = Integer.parseInt(args[++i]);
                 default -> layers.add(Integer.parseInt(args[i]));
             }
         }
@@ -137,22 +142,31 @@ public final class EngineBenchmark {
                     median(wall[2]), bytes);
         }
 
-        AnalysisSettings settings = AnalysisSettings.defaults();
-        System.out.println("full search, default settings (" + settings.canonicalString() + "):");
+        AnalysisSettings settings = levels > 0 ? AnalysisSettings.defaults().withLevels(levels) : AnalysisSettings.defaults();
+        System.out.println("full search, " + (levels > 0 ? levels + " levels, otherwise " : "") + "default settings (" + settings.canonicalString() + "):");
         long c0 = cpuNanos();
         CheckpointAnalysis a = CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, p, train), checkpoint, settings, threads);
         long cpu = cpuNanos() - c0;
         System.out.println("  " + a.stats());
+        Map<String, int[]> byPhase = new java.util.TreeMap<>(); // "phase level" -> models, compressed
+        for (occam.analysis.engine.EvaluationRow e : a.evaluations()) {
+            int[] n = byPhase.computeIfAbsent(e.phase() + " " + e.level(), k -> new int[2]);
+            n[0]++;
+            n[1] += e.compressedBytes() == null ? 0 : 1;
+        }
+        StringBuilder phases = new StringBuilder("  models (compressed) by phase and level:");
+        byPhase.forEach((k, n) -> phases.append(' ').append(k).append(' ').append(n[0]).append(" (").append(n[1]).append(')'));
+        System.out.println(phases);
         if (threads == 1) {
             System.out.printf("  thread CPU time of the whole analysis: %.2f s (wall %.2f s)%n", cpu / 1e9, a.stats().wallNanos() / 1e9);
         }
         System.out.printf("  checkpoint: loss %.4f nats, accuracy %.3f, naive %,d bytes%n", a.baseline().lossNats(),
                 a.baseline().trainAccuracy(), a.baseline().naiveBzip2Bytes());
         System.out.println("  load average after: " + loadAverage());
-        System.out.println("  epsilon  source  tau     Delta    bytes     loss increase  points");
+        System.out.println("  epsilon  codec    source  tau     Delta    bytes     loss increase  points  level  split");
         for (ComplexityRow r : a.complexity()) {
-            System.out.printf("  %-7s  %-6s  %.3f  %.5f  %,8d  %.4f         %d%n", r.epsilon(), r.source(), r.tau(), r.delta(),
-                    r.compressedBytes(), r.lossIncreaseNats(), r.pointsEvaluated());
+            System.out.printf("  %-7s  %-7s  %-6s  %.3f  %.5f  %,8d  %.4f         %-6d  %-5s  %s%n", r.epsilon(), r.codec(), r.source(),
+                    r.tau(), r.delta(), r.compressedBytes(), r.lossIncreaseNats(), r.pointsEvaluated(), r.bestLevel(), r.factorSplit());
         }
     }
 
