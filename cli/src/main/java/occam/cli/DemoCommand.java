@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--search-levels", paramLabel = "N", description = "Nested levels of the search (its budget). Default: ${DEFAULT-VALUE}.")
     int levels = AnalysisSettings.defaults().levels();
 
-    @Option(names = "--refine-steps", paramLabel = "N", description = "Refinement steps per epsilon per level. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--refine-steps", paramLabel = "N", description = "Bayesian refinement steps per epsilon, at the first search level. Default: ${DEFAULT-VALUE}.")
     int refineSteps = AnalysisSettings.defaults().refinementSteps();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master. Default: ${DEFAULT-VALUE}.")
