@@ -178,6 +178,8 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     /** The distinct rank configurations in tau order: a tau for each, and each one's place by key. */
     private double[] orderTaus;
     private final Map<K, Integer> order = new HashMap<>();
+    /** (level, epsilon, tau of the configuration) of every walk's start. */
+    private final java.util.Set<List<Object>> walkedFrom = new java.util.HashSet<>();
     /** The epsilon whose walk is measuring, or null. */
     private Double walking;
 
@@ -224,6 +226,11 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                     refine(level, epsilon);
                 } else {
                     walk(level, epsilon);
+                }
+            }
+            if (level > 0) { // back over the epsilons: a neighbour's best may have moved since this epsilon walked
+                for (int e = plan.epsilons().size() - 1; e >= 0; e--) {
+                    walk(level, plan.epsilons().get(e));
                 }
             }
         }
@@ -344,14 +351,33 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
      * too coarse to start from). Sequential, so its points are numbered as measured.
      */
     private void walk(int level, double epsilon) {
-        Node best = bests().get(plan.epsilons().indexOf(epsilon));
-        Integer i = best == null ? null : order.get(configurationKey(best.configuration));
-        if (i == null) {
+        int e = plan.epsilons().indexOf(epsilon);
+        List<Node> bests = bests();
+        if (bests.get(e) == null) {
             return;
+        }
+        // from the best, then from the neighbouring epsilons' bests' configurations: the envelope can have more than
+        // one valley, and a neighbour's best often lies in the other one
+        List<Node> starts = new ArrayList<>();
+        for (int n : new int[] {e, e - 1, e + 1}) {
+            Node b = n < 0 || n >= bests.size() ? null : bests.get(n);
+            if (b != null && order.containsKey(configurationKey(b.configuration))
+                    && starts.stream().noneMatch(x -> x.configuration == b.configuration)) {
+                starts.add(b);
+            }
         }
         walking = epsilon;
         try {
-            walk(boundaryFrom(i, best.position, epsilon, plan.bracket(level), level), epsilon, level);
+            for (Node start : starts) {
+                if (!walkedFrom.add(List.of(level, epsilon, start.configuration.tau))) {
+                    continue; // walked from this configuration already at this level
+                }
+                int i = order.get(configurationKey(start.configuration));
+                Node from = boundaryFrom(i, start.position, epsilon, plan.bracket(level), level);
+                if (from != null) {
+                    walk(from, epsilon, level);
+                }
+            }
         } finally {
             walking = null;
         }
@@ -367,12 +393,10 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                 if (next == null) {
                     break;
                 }
-                Node best = bests().get(plan.epsilons().indexOf(epsilon));
-                long smallestScreening = smallestScreening(epsilon);
                 compressBoundaries(List.of(next.configuration), level);
-                boolean smallerCompressed = next.bytes != null && smaller(next, best);
-                if (!smallerCompressed && next.screening >= smallestScreening) {
-                    break;
+                boolean smallerCompressed = next.bytes != null && at.bytes != null && smaller(next, at);
+                if (!smallerCompressed && next.screening >= at.screening) {
+                    break; // the valley's bottom, under both codecs
                 }
                 at = next;
             }
@@ -454,14 +478,14 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     private boolean meetsAt(int index, int position, double epsilon, int level) {
         Configuration c = configurationAt(index, epsilon);
         Node n = c.measured.containsKey(position) ? c.measured.get(position) : measureNow(c, position, level);
-        return n != null && n.meets(epsilon); // null: not measured at deltaMax, as it fails every epsilon at deltaMin
+        return n.meets(epsilon);
     }
 
     /** The boundary model for {@code epsilon} of configuration {@code index}, which meets it at {@code valid}. */
     private Node boundaryFrom(int index, int valid, double epsilon, int width, int level) {
         Configuration c = configurationAt(index, epsilon);
-        int b = new DeltaBoundary<>(plan, c.measured, j -> measureNow(c, j, level), width).largestValidFrom(epsilon, valid);
-        return c.measured.get(b);
+        Integer b = new DeltaBoundary<>(plan, c.measured, j -> measureNow(c, j, level), width).largestValidFrom(epsilon, valid);
+        return b == null ? null : c.measured.get(b);
     }
 
     /** Configuration {@code index} of the tau order, made to serve {@code epsilon}. */
@@ -479,9 +503,9 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         return evaluator.key(c.tau, plan.deltaMin());
     }
 
-    /** Measures and numbers at once (the walk is sequential). Position FINE may be skipped by {@link #measure}. */
+    /** Measures (always: the walk needs the model) and numbers at once (the walk is sequential). */
     private Node measureNow(Configuration c, int position, int level) {
-        measure(c, position, level);
+        measure(c, position, level, false);
         number(c);
         return c.measured.get(position);
     }
@@ -568,7 +592,13 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
     }
 
     private void measure(Configuration c, int position, int level) {
-        if (position == SearchPlan.FINE && c.measured.containsKey(0) && !c.measured.get(0).meets(Collections.max(c.served))) {
+        measure(c, position, level, true);
+    }
+
+    /** {@code skipHopeless}: not at deltaMax when deltaMin already meets none of the configuration's epsilons. */
+    private void measure(Configuration c, int position, int level, boolean skipHopeless) {
+        if (skipHopeless && position == SearchPlan.FINE && c.measured.containsKey(0)
+                && !c.measured.get(0).meets(Collections.max(c.served))) {
             return; // the smallest Delta already meets none of its epsilons: nothing to bracket
         }
         if (c.measured.containsKey(position)) {
