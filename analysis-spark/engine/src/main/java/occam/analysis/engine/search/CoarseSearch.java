@@ -36,10 +36,12 @@ import java.util.function.DoubleToLongFunction;
  *       configuration that fails the epsilon even at deltaMin is proposed. The suggested tau becomes a new rank
  *       configuration, bisected for that epsilon alone, starting at the suggested Delta and stepping outwards
  *       (doubling) until the boundary is bracketed. Seeded per epsilon (by the caller), level and step.
- *   <li><b>walk</b> (from level 1 on): per epsilon, from the best so far along the envelope of the rank
- *       configurations listed in tau order ({@link Evaluator#configurationTaus}) to the smallest boundary model
- *       near it ({@link #walk(int, double)}). Walks' configurations are not re-bisected by later grids (a walk
- *       narrows what it needs) unless a grid's tau lands on one.
+ *   <li><b>walk</b> (from level 1 on): per epsilon, from the best so far and from the neighbouring epsilons' bests'
+ *       configurations, along the envelope of the rank configurations listed in tau order
+ *       ({@link Evaluator#configurationTaus}) to the bottom of each valley ({@link #walk(int, double)}); then once
+ *       more back over the epsilons, from starts not walked yet (a neighbour's best may have moved). Walks'
+ *       configurations are not re-bisected by later grids (a walk narrows what it needs) unless a grid's tau lands
+ *       on one.
  *   <li>only boundary models (the largest valid Delta of a configuration for some epsilon) are sized: they are the
  *       only ones that can become a best; every other model has no size. A boundary model is first sized by the
  *       evaluator's cheap screening size (the integer codec's, a few ms); it is compressed (bzip2, tens of ms) only
@@ -345,10 +347,12 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
      * up is found at the Delta just above it (measured invalid there): the first configuration valid at that Delta,
      * searched among the configurations after it (more ranks lower the loss), then its own boundary. The next one
      * down: the first configuration valid at the boundary of the configuration just before. Each side stops at the
-     * first envelope configuration that is smaller neither than the best (compressed) nor than the smallest screening
-     * size (so the integer codec's best is walked to as well; measured: waiting for a second one costs 40 % more
-     * models and moved no best by more than 1.2 %); every one visited is sized. From level 1 on (level 0's grid is
-     * too coarse to start from). Sequential, so its points are numbered as measured.
+     * first envelope configuration that is smaller than the one before it under neither codec (the paper's compressed
+     * size, the integer codec's screening size): the bottom of the valley (measured: waiting for a second one costs
+     * 40 % more models and moved no best by more than 1.2 %); every one visited is sized. The envelope can have more
+     * than one valley (the demo's add-ours-s0@66 and @86 at epsilon 1: a 4-level search found 7-8 % smaller bests in
+     * the other), so the walk also starts from the configurations of the neighbouring epsilons' bests. From level 1
+     * on (level 0's grid is too coarse to start from). Sequential, so its points are numbered as measured.
      */
     private void walk(int level, double epsilon) {
         int e = plan.epsilons().indexOf(epsilon);

@@ -20,7 +20,9 @@ import occam.schemas.Example;
  * every (checkpoint, epsilon, codec) the best size of the default search (x1, or the flags' search), of at least twice its budget (x2: the fewest more levels, up to three,
  * that measure at least twice x1's models; each first does all x1 does),
  * of another search seed (seed 1), and of engine version 1's default search as recorded in
- * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. Prints
+ * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. That file
+ * holds the bests of the lead's archive's {@code add-ours-s0} (keyed by run and step): on another archive's run of
+ * the same name the v1 columns compare different checkpoints and mean nothing. Prints
  * the table, the targets' verdicts and the thread CPU time and models of each x1 and x2 search.
  *
  * <p>Usage: {@code SearchConvergence --archive ROOT [--grid-taus N] [--bisection-steps N] [--search-levels N]
