@@ -109,8 +109,8 @@ public final class CheckpointAnalyzer {
         LossEvaluator testEvaluator = run.testSplit().isEmpty() ? null : LossEvaluator.prepare(spec, run.testSplit());
         Map<ModelId, ComplexityRow.TestFigures> testFigures = new HashMap<>();
         Map<ModelId, CoarseModel> bestModels = new HashMap<>();
-        // the integer codec's own choice: the smallest by its size among the same compressed (boundary) models, and
-        // the boundary models of those configurations on the balanced factor split. One pass per level, over the
+        // the integer codec's own choice: the smallest by its size among the sized (boundary) models, compressed or
+        // screened out, and the boundary models of those configurations on the balanced factor split. One pass per level, over the
         // bests of the levels up to it: a plan with a level less runs exactly the first passes, so the half-budget
         // answer is that plan's answer (the passes share their measured models)
         List<BalancedPass> passes = new ArrayList<>();

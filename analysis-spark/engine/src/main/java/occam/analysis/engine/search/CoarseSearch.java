@@ -642,17 +642,15 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                 }
             }
         }
+        List<Node> unsized = todo.stream().filter(n -> n.screening == null).toList();
         List<Callable<Long>> screens = new ArrayList<>();
-        for (Node n : todo) {
-            screens.add(() -> n.screening != null ? n.screening : evaluator.screeningBytes(n.key));
+        for (Node n : unsized) {
+            screens.add(() -> evaluator.screeningBytes(n.key));
         }
         List<Long> screening = invokeAll(screens);
-        for (int i = 0; i < todo.size(); i++) {
-            Node n = todo.get(i);
-            if (n.screening == null) {
-                n.screening = screening.get(i);
-                n.sizedLevel = level;
-            }
+        for (int i = 0; i < unsized.size(); i++) {
+            unsized.get(i).screening = screening.get(i);
+            unsized.get(i).sizedLevel = level;
         }
         List<Node> compress = new ArrayList<>();
         for (Node n : todo) {
