@@ -26,27 +26,33 @@ final class Block {
         }
     }
 
+    /** ws.b [rows][d] = LN2(ws.a + MLP(ws.a)), through ws.mlp [rows][F]. */
+    static void addMlp(Pass p, String prefix, int rows) {
+        Workspace ws = p.ws();
+        addMlp(p, prefix, ws.a, ws.mlp, ws.b, rows, false);
+    }
+
     /**
-     * ws.b [rows][d] = LN2(ws.a + MLP(ws.a)); when {@code preactivated}, ws.mlp [rows][F] already holds
-     * ws.a W_in + b_in (the first layer computes it from its slot tables).
+     * b [rows][d] = LN2(a + MLP(a)) over any rows (each on its own); when {@code preactivated}, mlp [rows][F] already
+     * holds a W_in + b_in (the first layer computes it from its slot tables).
      */
-    static void addMlp(Pass p, String prefix, int rows, boolean preactivated) {
+    static void addMlp(Pass p, String prefix, float[][] a, float[][] mlp, float[][] b, int rows, boolean preactivated) {
         Workspace ws = p.ws();
         int d = p.d();
         Linear in = p.weights().linear(prefix + "mlp.in");
         if (!preactivated) {
-            in.apply(ws.a, rows, ws.mlp, ws.scratch);
+            in.apply(a, rows, mlp, ws.scratch);
         }
         for (int r = 0; r < rows; r++) {
-            Gelu.apply(ws.mlp[r], in.out);
+            Gelu.apply(mlp[r], in.out);
         }
-        p.weights().linear(prefix + "mlp.out").apply(ws.mlp, rows, ws.b, ws.scratch);
+        p.weights().linear(prefix + "mlp.out").apply(mlp, rows, b, ws.scratch);
         float[] g2 = p.weights().vector(prefix + "norm2.gain", d);
         float[] b2 = p.weights().vector(prefix + "norm2.bias", d);
         double eps = p.spec().layerNormEps();
         for (int r = 0; r < rows; r++) {
-            float[] y = ws.b[r];
-            float[] x = ws.a[r];
+            float[] y = b[r];
+            float[] x = a[r];
             for (int c = 0; c < d; c++) {
                 y[c] += x[c];
             }

@@ -18,6 +18,9 @@ final class Gemm {
         String name();
 
         void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y);
+
+        /** y[0..n) += sum_k weights[k] rows[k][0..n), k < count, as one fma per k in ascending order. */
+        void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y);
     }
 
     /** The plain-Java kernel (C2 auto-vectorization). */
@@ -30,6 +33,11 @@ final class Gemm {
         @Override
         public void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
             plain(x, rows, w, inner, cols, bias, y);
+        }
+
+        @Override
+        public void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
+            plainWeightedSum(weights, rows, count, n, y);
         }
     };
 
@@ -65,6 +73,24 @@ final class Gemm {
      */
     static void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
         KERNEL.multiply(x, rows, w, inner, cols, bias, y);
+    }
+
+    /**
+     * y[0..n) += sum_k weights[k] rows[k][0..n) for k < count: per element one fma per k, in ascending order, so
+     * the same bits as {@code count} axpys one after another, with y read and written once instead of count times.
+     */
+    static void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
+        KERNEL.weightedSum(weights, rows, count, n, y);
+    }
+
+    static void plainWeightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
+        for (int k = 0; k < count; k++) {
+            float w = weights[k];
+            float[] row = rows[k];
+            for (int c = 0; c < n; c++) {
+                y[c] = Math.fma(w, row[c], y[c]);
+            }
+        }
     }
 
     private static Kernel choose() {

@@ -53,7 +53,7 @@ final class LastLayer {
             }
         }
         Block.addAttention(p, l, n, last);
-        Block.addMlp(p, l, n, false);
+        Block.addMlp(p, l, n);
     }
 
     /** ws.value [n][d] = sum_j w_j x_j, w = softmax_j((Wk_h q_h).x_j / sqrt(dh)), from ws.key [n][d] = Wk_h q_h. */
@@ -63,21 +63,23 @@ final class LastLayer {
         int d = p.d();
         float scale = p.scale();
         double[] e = new double[seqLen]; // the attention weights
+        float[] weights = new float[seqLen];
+        float[][] rows = new float[seqLen][]; // x_j
         for (int ex = 0; ex < p.slots().examples(); ex++) {
-            float[] kq = ws.key[ex];
             for (int j = 0; j < seqLen; j++) {
-                e[j] = Floats.dot(kq, 0, in[ex * seqLen + j], 0, d) * scale;
+                rows[j] = in[ex * seqLen + j];
+            }
+            Floats.dots(ws.key[ex], rows, seqLen, d, e);
+            for (int j = 0; j < seqLen; j++) {
+                e[j] *= scale;
             }
             Softmax.inPlace(e, seqLen);
+            for (int j = 0; j < seqLen; j++) {
+                weights[j] = (float) e[j];
+            }
             float[] mix = ws.value[ex];
             Arrays.fill(mix, 0, d, 0f);
-            for (int j = 0; j < seqLen; j++) {
-                float wj = (float) e[j];
-                float[] x = in[ex * seqLen + j];
-                for (int c = 0; c < d; c++) {
-                    mix[c] = Math.fma(wj, x[c], mix[c]);
-                }
-            }
+            Gemm.weightedSum(weights, rows, seqLen, d, mix);
         }
     }
 }

@@ -43,6 +43,6 @@ final class MiddleLayer {
             }
         }
         Block.addAttention(p, l, all, in);
-        Block.addMlp(p, l, all, false);
+        Block.addMlp(p, l, all);
     }
 }

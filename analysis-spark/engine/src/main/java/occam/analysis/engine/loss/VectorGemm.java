@@ -36,6 +36,25 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
+    @Override
+    public void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
+        int c = 0;
+        for (; c + L <= n; c += L) {
+            FloatVector acc = FloatVector.fromArray(S, y, c);
+            for (int k = 0; k < count; k++) {
+                acc = FloatVector.fromArray(S, rows[k], c).fma(FloatVector.broadcast(S, weights[k]), acc);
+            }
+            acc.intoArray(y, c);
+        }
+        for (; c < n; c++) {
+            float acc = y[c];
+            for (int k = 0; k < count; k++) {
+                acc = Math.fma(weights[k], rows[k][c], acc);
+            }
+            y[c] = acc;
+        }
+    }
+
     private static void block4(float[] x0, float[] x1, float[] x2, float[] x3, float[][] w, int inner, int cols, float[] bias,
             float[] y0, float[] y1, float[] y2, float[] y3) {
         int j = 0;

@@ -59,6 +59,44 @@ class GemmTest {
         }
     }
 
+    @Test
+    void weightedSumGivesThePlainKernelsBits() {
+        assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
+        Random random = new Random(3);
+        for (int n : new int[] {512, 128, 37, 15, 1, 0}) {
+            for (int count : new int[] {16, 3, 1, 0}) {
+                float[][] rows = fill(random, count, n);
+                float[] weights = fill(random, 1, count)[0];
+                float[] start = fill(random, 1, n)[0];
+                float[] plain = start.clone();
+                float[] vector = start.clone();
+                Gemm.PLAIN.weightedSum(weights, rows, count, n, plain);
+                Gemm.KERNEL.weightedSum(weights, rows, count, n, vector);
+                assertBits(plain, vector, "weighted sum n=" + n + " count=" + count);
+            }
+        }
+    }
+
+    @Test
+    void dotsOfFourRowsAtOnceEqualOneAtATime() {
+        Random random = new Random(4);
+        for (int n : new int[] {128, 36, 7}) {
+            float[] a = fill(random, 1, n)[0];
+            float[][] rows = fill(random, 6, n);
+            double[] out = new double[6];
+            Floats.dots(a, rows, 6, n, out);
+            for (int i = 0; i < 6; i++) {
+                assertEquals(Floats.dot(a, 0, rows[i], 0, n), out[i], 0.0, "row " + i + " n=" + n);
+            }
+        }
+    }
+
+    private static void assertBits(float[] expected, float[] actual, String what) {
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]), what + " at " + j);
+        }
+    }
+
     private static float[][] fill(Random random, int rows, int cols) {
         float[][] m = new float[rows][cols];
         for (float[] row : m) {
