@@ -21,7 +21,7 @@ final class CrossEntropy {
             double rest = 0;
             for (int j = 0; j < vocab; j++) {
                 if (j != best) {
-                    rest += Math.exp(z[j] - max);
+                    rest += Exp.negative(z[j] - max);
                 }
             }
             // log p_y = z_y - max - log(1 + sum of the others): accurate when p_y is close to 1

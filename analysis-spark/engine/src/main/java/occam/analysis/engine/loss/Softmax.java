@@ -13,7 +13,7 @@ final class Softmax {
         }
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            e[j] = Math.exp(e[j] - max);
+            e[j] = Exp.negative(e[j] - max);
             sum += e[j];
         }
         for (int j = 0; j < n; j++) {
