@@ -380,7 +380,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
         walking = epsilon;
         try {
             for (Node start : starts) {
-                int i = order.get(configurationKey(start.configuration));
+                int i = place(start);
                 if (!walkedFrom.add(List.of(level, epsilon, start.configuration.tau)) || within(i, spans)) {
                     // walked from here already, or inside a valley this epsilon's walks went down: between its stops a
                     // walk only comes back to the same bottom (the other valley lies beyond a stop)
