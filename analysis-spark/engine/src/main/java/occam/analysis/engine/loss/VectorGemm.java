@@ -39,6 +39,26 @@ final class VectorGemm implements Gemm.Kernel {
     @Override
     public void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
         int c = 0;
+        // four vectors of columns at once: each is a chain of count dependent fmas, and one chain alone leaves the
+        // FMA units waiting on its latency (interleaved, they keep them busy; each column's sum is unchanged)
+        for (; c + 4 * L <= n; c += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, y, c);
+            FloatVector a1 = FloatVector.fromArray(S, y, c + L);
+            FloatVector a2 = FloatVector.fromArray(S, y, c + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, y, c + 3 * L);
+            for (int k = 0; k < count; k++) {
+                float[] row = rows[k];
+                FloatVector w = FloatVector.broadcast(S, weights[k]);
+                a0 = FloatVector.fromArray(S, row, c).fma(w, a0);
+                a1 = FloatVector.fromArray(S, row, c + L).fma(w, a1);
+                a2 = FloatVector.fromArray(S, row, c + 2 * L).fma(w, a2);
+                a3 = FloatVector.fromArray(S, row, c + 3 * L).fma(w, a3);
+            }
+            a0.intoArray(y, c);
+            a1.intoArray(y, c + L);
+            a2.intoArray(y, c + 2 * L);
+            a3.intoArray(y, c + 3 * L);
+        }
         for (; c + L <= n; c += L) {
             FloatVector acc = FloatVector.fromArray(S, y, c);
             for (int k = 0; k < count; k++) {

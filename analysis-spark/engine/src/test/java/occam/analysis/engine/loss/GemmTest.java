@@ -63,7 +63,7 @@ class GemmTest {
     void weightedSumGivesThePlainKernelsBits() {
         assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
         Random random = new Random(3);
-        for (int n : new int[] {512, 128, 37, 15, 1, 0}) {
+        for (int n : new int[] {512, 200, 128, 37, 15, 1, 0}) {
             for (int count : new int[] {16, 3, 1, 0}) {
                 float[][] rows = fill(random, count, n);
                 float[] weights = fill(random, 1, count)[0];
