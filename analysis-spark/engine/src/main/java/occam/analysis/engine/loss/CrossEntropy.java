@@ -14,14 +14,16 @@ final class CrossEntropy {
         double logHigh = Math.log1p(-clip);
         double nats = 0;
         int correct = 0;
+        double[] e = new double[vocab];
         for (int ex = 0; ex < labels.length; ex++) {
             float[] z = logits[ex];
             int best = argMax(z, vocab);
             double max = z[best];
+            Gemm.KERNEL.exps(z, vocab, max, e);
             double rest = 0;
             for (int j = 0; j < vocab; j++) {
                 if (j != best) {
-                    rest += Exp.negative(z[j] - max);
+                    rest += e[j];
                 }
             }
             // log p_y = z_y - max - log(1 + sum of the others): accurate when p_y is close to 1

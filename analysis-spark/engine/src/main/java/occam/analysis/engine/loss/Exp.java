@@ -10,12 +10,17 @@ package occam.analysis.engine.loss;
  */
 final class Exp {
 
-    private static final double LOG2E = 1.4426950408889634;
+    static final double LOG2E = 1.4426950408889634;
     /** ln 2's high part has 32 significant bits, so k * LN2_HI is exact for |k| < 2^20. */
-    private static final double LN2_HI = 6.93147180369123816490e-01;
-    private static final double LN2_LO = 1.90821492927058770002e-10;
+    static final double LN2_HI = 6.93147180369123816490e-01;
+    static final double LN2_LO = 1.90821492927058770002e-10;
     /** Below this e^x is under half the smallest subnormal: 0. */
     private static final double UNDERFLOW = -745.2;
+    /** At or above this 2^k is a normal double (k >= -1022), so one multiplication scales: the vector kernels' range. */
+    static final double NORMAL = -708.0;
+    /** 1/n!, n = 13 down to 2: {@link #negative}'s Horner coefficients before the last two (1 and 1), for the vector kernel. */
+    static final double[] TAYLOR = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+        1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5};
 
     private Exp() {}
 

@@ -21,6 +21,9 @@ final class Gemm {
 
         /** y[0..n) += sum_k weights[k] rows[k][0..n), k < count, as one fma per k in ascending order. */
         void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y);
+
+        /** out[j] = {@link Exp#negative}(z[j] - shift) for j < n, bit for bit (shift >= every z[j]). */
+        void exps(float[] z, int n, double shift, double[] out);
     }
 
     /** The plain-Java kernel (C2 auto-vectorization). */
@@ -38,6 +41,13 @@ final class Gemm {
         @Override
         public void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
             plainWeightedSum(weights, rows, count, n, y);
+        }
+
+        @Override
+        public void exps(float[] z, int n, double shift, double[] out) {
+            for (int j = 0; j < n; j++) {
+                out[j] = Exp.negative(z[j] - shift);
+            }
         }
     };
 

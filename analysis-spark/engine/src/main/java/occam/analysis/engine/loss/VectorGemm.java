@@ -1,6 +1,9 @@
 package occam.analysis.engine.loss;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,12 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
  * last columns, fewer than a vector (a factor's rank is rarely a multiple of 16), run k-outer over four rows at a
  * time, accumulating in the outputs: column by column their fused multiply-adds wait on each other and took half
  * of the loss's time (masked vectors were slower still on JDK 17).
+ * The loss's exponentials ({@link #exps}) run here too, 8 doubles at a time, with {@link Exp}'s operations.
  * Loaded only when the JVM resolves the module ({@code --add-modules jdk.incubator.vector}); see {@link Gemm}.
  */
 final class VectorGemm implements Gemm.Kernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Adding and subtracting 1.5 x 2^52 rounds a double below 2^51 in magnitude to an integer, ties to even: Math.rint. */
+    private static final double ROUND = 0x1.8p52;
+    private static final double BIAS = 0x1p52 + 1023;
 
     @Override
     public String name() {
@@ -72,6 +80,44 @@ final class VectorGemm implements Gemm.Kernel {
                 acc = Math.fma(weights[k], rows[k][c], acc);
             }
             y[c] = acc;
+        }
+    }
+
+    /**
+     * {@link Exp#negative} lane by lane, with the same operations in the same order (multiplications and additions
+     * each rounded, no fused ones), so the same bits; a vector holding an argument below {@link Exp#NORMAL} (a
+     * subnormal or zero result) or a NaN, and the last arguments, go through the scalar function.
+     */
+    @Override
+    public void exps(float[] z, int n, double shift, double[] out) {
+        // the arguments first, by C2's loop: a float vector of another shape than S, once loaded, slowed this class's
+        // products 5x (measured), so no FloatVector converts here
+        for (int j = 0; j < n; j++) {
+            out[j] = z[j] - shift;
+        }
+        int j = 0;
+        for (; j + D.length() <= n; j += D.length()) {
+            DoubleVector x = DoubleVector.fromArray(D, out, j);
+            if (!x.compare(VectorOperators.GE, Exp.NORMAL).allTrue()) {
+                for (int i = j; i < j + D.length(); i++) {
+                    out[i] = Exp.negative(out[i]);
+                }
+                continue;
+            }
+            DoubleVector k = x.mul(Exp.LOG2E).add(ROUND).sub(ROUND);
+            DoubleVector r = x.sub(k.mul(Exp.LN2_HI)).sub(k.mul(Exp.LN2_LO));
+            DoubleVector p = DoubleVector.broadcast(D, Exp.TAYLOR[0]);
+            for (int i = 1; i < Exp.TAYLOR.length; i++) {
+                p = p.mul(r).add(Exp.TAYLOR[i]);
+            }
+            p = p.mul(r).add(1.0);
+            p = p.mul(r).add(1.0);
+            // k + 1023 + 2^52 holds k + 1023 in its low mantissa bits: shifted into the exponent field, 2^k
+            LongVector bits = k.add(BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52);
+            p.mul(bits.reinterpretAsDoubles()).intoArray(out, j);
+        }
+        for (; j < n; j++) {
+            out[j] = Exp.negative(out[j]);
         }
     }
 

@@ -60,6 +60,41 @@ class GemmTest {
     }
 
     @Test
+    void expsGiveExpNegativesBits() {
+        assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
+        Random random = new Random(9);
+        for (int trial = 0; trial < 20_000; trial++) {
+            int n = 1 + random.nextInt(130);
+            float[] z = new float[n];
+            // logits near the shift (the loss's terms), far below it, and across the edge of the vector kernel's range
+            double scale = new double[] {1, 30, 800}[trial % 3];
+            for (int j = 0; j < n; j++) {
+                z[j] = (float) (-scale * random.nextDouble());
+            }
+            if (trial % 50 == 0) {
+                z[random.nextInt(n)] = Float.NaN;
+            }
+            if (trial % 7 == 0) {
+                z[random.nextInt(n)] = Float.NEGATIVE_INFINITY;
+            }
+            double shift = trial % 2 == 0 ? 0 : random.nextDouble();
+            double[] vector = new double[n];
+            Gemm.KERNEL.exps(z, n, shift, vector);
+            for (int j = 0; j < n; j++) {
+                double expected = Exp.negative(z[j] - shift);
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(vector[j]),
+                        "exp(" + z[j] + " - " + shift + "): " + vector[j] + " against " + expected);
+            }
+        }
+        float[] edge = {-708f, -708.0001f, -707.9999f, -745f, -746f, 0f, -0f, -1e-30f};
+        double[] out = new double[edge.length];
+        Gemm.KERNEL.exps(edge, edge.length, 0, out);
+        for (int j = 0; j < edge.length; j++) {
+            assertEquals(Double.doubleToRawLongBits(Exp.negative(edge[j])), Double.doubleToRawLongBits(out[j]), "exp(" + edge[j] + ")");
+        }
+    }
+
+    @Test
     void weightedSumGivesThePlainKernelsBits() {
         assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
         Random random = new Random(3);
