@@ -34,10 +34,12 @@ final class FirstLayer {
         int f = mlpBias.length;
         int first = lastOnly ? seqLen - 1 : 0;
         double[] e = new double[seqLen]; // one head's attention weights
-        float[] weights = new float[heads * seqLen]; // w_hj, h-major
+        int rowsPerExample = seqLen - first;
+        float[][] weights = new float[rowsPerExample][heads * seqLen]; // per asking position, w_hj, h-major
         float[][] valueRows = new float[heads * seqLen][]; // v_hj Wo_h
         float[][] mlpRows = new float[heads * seqLen][]; // P(v_hj Wo_h)
-        int rowsPerExample = seqLen - first;
+        float[][] outRows = new float[rowsPerExample][]; // the example's rows of ws.a
+        float[][] preRows = new float[rowsPerExample][]; // and of ws.mlp
         int[] order = slots.examplesBySlots();
         int perChunk = Math.max(1, CHUNK_ROWS / rowsPerExample);
         float[][] aRows = new float[perChunk * rowsPerExample][]; // views of ws.a's rows of the chunk
@@ -47,13 +49,20 @@ final class FirstLayer {
             for (int i = start; i < Math.min(order.length, start + perChunk); i++) {
                 int ex = order[i];
                 int[] exSlots = slots.slotsOf(ex); // [T]
-                for (int t = first; t < seqLen; t++, m++) {
-                    int slot = exSlots[t];
-                    int q = tables.queryRow[slot];
-                    int r = ex * rowsPerExample + t - first;
-                    float[] o = ws.a[r]; // [d]
-                    float[] pre = ws.mlp[m]; // [F]
-                    aRows[m] = o;
+                // every asking position mixes the same rows (the example's keys), each with its own weights
+                int count = 0;
+                for (int h = 0; h < heads; h++) {
+                    for (int j = 0; j < seqLen; j++, count++) {
+                        valueRows[count] = ws.valueOut[h][exSlots[j]];
+                        mlpRows[count] = ws.valueMlp[h][exSlots[j]];
+                    }
+                }
+                for (int u = 0; u < rowsPerExample; u++, m++) {
+                    int q = tables.queryRow[exSlots[first + u]];
+                    int r = ex * rowsPerExample + u;
+                    outRows[u] = ws.a[r]; // [d]
+                    preRows[u] = ws.mlp[m]; // [F]
+                    aRows[m] = ws.a[r];
                     bRows[m] = ws.b[r];
                     int k = 0;
                     for (int h = 0; h < heads; h++) {
@@ -63,16 +72,18 @@ final class FirstLayer {
                         }
                         Softmax.inPlace(e, seqLen);
                         for (int j = 0; j < seqLen; j++, k++) {
-                            weights[k] = (float) e[j];
-                            valueRows[k] = ws.valueOut[h][exSlots[j]];
-                            mlpRows[k] = ws.valueMlp[h][exSlots[j]];
+                            weights[u][k] = (float) e[j];
                         }
                     }
-                    System.arraycopy(bo, 0, o, 0, d);
-                    Gemm.weightedSum(weights, valueRows, k, d, o);
-                    System.arraycopy(ws.queryMlp[q], 0, pre, 0, f);
-                    Gemm.weightedSum(weights, mlpRows, k, f, pre);
-                    float[] x = ws.slotInput[slot];
+                    System.arraycopy(bo, 0, outRows[u], 0, d);
+                    System.arraycopy(ws.queryMlp[q], 0, preRows[u], 0, f);
+                }
+                Gemm.weightedSums(weights, valueRows, count, d, outRows, rowsPerExample);
+                Gemm.weightedSums(weights, mlpRows, count, f, preRows, rowsPerExample);
+                for (int u = 0; u < rowsPerExample; u++) {
+                    float[] o = outRows[u];
+                    float[] pre = preRows[u];
+                    float[] x = ws.slotInput[exSlots[first + u]];
                     for (int c = 0; c < d; c++) {
                         o[c] += x[c];
                     }

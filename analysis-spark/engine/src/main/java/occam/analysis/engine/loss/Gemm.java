@@ -22,6 +22,12 @@ final class Gemm {
         /** y[0..n) += sum_k weights[k] rows[k][0..n), k < count, as one fma per k in ascending order. */
         void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y);
 
+        /**
+         * {@link #weightedSum} for several outputs over the same rows: ys[o][0..n) += sum_k weights[o][k] rows[k][0..n)
+         * for o < outputs, the same bits as one call per output, with each row read once for all of them.
+         */
+        void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs);
+
         /** out[j] = {@link Exp#negative}(z[j] - shift) for j < n, bit for bit (shift >= every z[j]). */
         void exps(float[] z, int n, double shift, double[] out);
     }
@@ -41,6 +47,13 @@ final class Gemm {
         @Override
         public void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
             plainWeightedSum(weights, rows, count, n, y);
+        }
+
+        @Override
+        public void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs) {
+            for (int o = 0; o < outputs; o++) {
+                plainWeightedSum(weights[o], rows, count, n, ys[o]);
+            }
         }
 
         @Override
@@ -91,6 +104,11 @@ final class Gemm {
      */
     static void weightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {
         KERNEL.weightedSum(weights, rows, count, n, y);
+    }
+
+    /** {@link Kernel#weightedSums} on this JVM's kernel. */
+    static void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs) {
+        KERNEL.weightedSums(weights, rows, count, n, ys, outputs);
     }
 
     static void plainWeightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {

@@ -83,6 +83,72 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
+    @Override
+    public void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs) {
+        int o = 0;
+        for (; o + 4 <= outputs; o += 4) {
+            weightedSum4(weights[o], weights[o + 1], weights[o + 2], weights[o + 3], rows, count, n, ys[o], ys[o + 1], ys[o + 2],
+                    ys[o + 3]);
+        }
+        for (; o < outputs; o++) {
+            weightedSum(weights[o], rows, count, n, ys[o]);
+        }
+    }
+
+    /** Four outputs over the same rows, two vectors of columns at a time: each row vector loaded once for four fmas. */
+    private void weightedSum4(float[] w0, float[] w1, float[] w2, float[] w3, float[][] rows, int count, int n, float[] y0,
+            float[] y1, float[] y2, float[] y3) {
+        int c = 0;
+        for (; c + 2 * L <= n; c += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, y0, c);
+            FloatVector a1 = FloatVector.fromArray(S, y1, c);
+            FloatVector a2 = FloatVector.fromArray(S, y2, c);
+            FloatVector a3 = FloatVector.fromArray(S, y3, c);
+            FloatVector b0 = FloatVector.fromArray(S, y0, c + L);
+            FloatVector b1 = FloatVector.fromArray(S, y1, c + L);
+            FloatVector b2 = FloatVector.fromArray(S, y2, c + L);
+            FloatVector b3 = FloatVector.fromArray(S, y3, c + L);
+            for (int k = 0; k < count; k++) {
+                float[] row = rows[k];
+                FloatVector r0 = FloatVector.fromArray(S, row, c);
+                FloatVector r1 = FloatVector.fromArray(S, row, c + L);
+                FloatVector v0 = FloatVector.broadcast(S, w0[k]);
+                FloatVector v1 = FloatVector.broadcast(S, w1[k]);
+                FloatVector v2 = FloatVector.broadcast(S, w2[k]);
+                FloatVector v3 = FloatVector.broadcast(S, w3[k]);
+                a0 = r0.fma(v0, a0);
+                a1 = r0.fma(v1, a1);
+                a2 = r0.fma(v2, a2);
+                a3 = r0.fma(v3, a3);
+                b0 = r1.fma(v0, b0);
+                b1 = r1.fma(v1, b1);
+                b2 = r1.fma(v2, b2);
+                b3 = r1.fma(v3, b3);
+            }
+            a0.intoArray(y0, c);
+            a1.intoArray(y1, c);
+            a2.intoArray(y2, c);
+            a3.intoArray(y3, c);
+            b0.intoArray(y0, c + L);
+            b1.intoArray(y1, c + L);
+            b2.intoArray(y2, c + L);
+            b3.intoArray(y3, c + L);
+        }
+        if (c < n) { // fewer than two vectors of columns left: per output, as alone
+            float[][] tail = {y0, y1, y2, y3};
+            float[][] w = {w0, w1, w2, w3};
+            for (int o = 0; o < 4; o++) {
+                for (int j = c; j < n; j++) {
+                    float acc = tail[o][j];
+                    for (int k = 0; k < count; k++) {
+                        acc = Math.fma(w[o][k], rows[k][j], acc);
+                    }
+                    tail[o][j] = acc;
+                }
+            }
+        }
+    }
+
     /**
      * {@link Exp#negative} lane by lane, with the same operations in the same order (multiplications and additions
      * each rounded, no fused ones), so the same bits; a vector holding an argument below {@link Exp#NORMAL} (a

@@ -95,6 +95,30 @@ class GemmTest {
     }
 
     @Test
+    void weightedSumsGiveOneWeightedSumPerOutputsBits() {
+        assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
+        Random random = new Random(4);
+        for (int n : new int[] {512, 200, 128, 37, 15, 1, 0}) {
+            for (int outputs : new int[] {4, 5, 8, 3, 1}) {
+                int count = 16;
+                float[][] rows = fill(random, count, n);
+                float[][] weights = fill(random, outputs, count);
+                float[][] start = fill(random, outputs, n);
+                float[][] vector = new float[outputs][];
+                for (int o = 0; o < outputs; o++) {
+                    vector[o] = start[o].clone();
+                }
+                Gemm.KERNEL.weightedSums(weights, rows, count, n, vector, outputs);
+                for (int o = 0; o < outputs; o++) {
+                    float[] plain = start[o].clone();
+                    Gemm.PLAIN.weightedSum(weights[o], rows, count, n, plain);
+                    assertBits(plain, vector[o], "weighted sums n=" + n + " outputs=" + outputs + " output " + o);
+                }
+            }
+        }
+    }
+
+    @Test
     void weightedSumGivesThePlainKernelsBits() {
         assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
         Random random = new Random(3);
