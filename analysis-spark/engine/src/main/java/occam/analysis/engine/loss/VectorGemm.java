@@ -37,7 +37,7 @@ final class VectorGemm implements Gemm.Kernel {
     public void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            block4(x[r], x[r + 1], x[r + 2], x[r + 3], w, inner, cols, bias, y[r], y[r + 1], y[r + 2], y[r + 3]);
+            block4(x[r], x[r + 1], x[r + 2], x[r + 3], w, inner, cols, bias, false, y[r], y[r + 1], y[r + 2], y[r + 3]);
         }
         for (; r < rows; r++) {
             row1(x[r], w, inner, cols, bias, y[r]);
@@ -87,65 +87,13 @@ final class VectorGemm implements Gemm.Kernel {
     public void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs) {
         int o = 0;
         for (; o + 4 <= outputs; o += 4) {
-            weightedSum4(weights[o], weights[o + 1], weights[o + 2], weights[o + 3], rows, count, n, ys[o], ys[o + 1], ys[o + 2],
-                    ys[o + 3]);
+            // the product's kernel with the weights as x and the rows as W, accumulating into the outputs: each row
+            // vector is loaded once for four fmas
+            block4(weights[o], weights[o + 1], weights[o + 2], weights[o + 3], rows, count, n, null, true, ys[o], ys[o + 1],
+                    ys[o + 2], ys[o + 3]);
         }
         for (; o < outputs; o++) {
             weightedSum(weights[o], rows, count, n, ys[o]);
-        }
-    }
-
-    /** Four outputs over the same rows, two vectors of columns at a time: each row vector loaded once for four fmas. */
-    private void weightedSum4(float[] w0, float[] w1, float[] w2, float[] w3, float[][] rows, int count, int n, float[] y0,
-            float[] y1, float[] y2, float[] y3) {
-        int c = 0;
-        for (; c + 2 * L <= n; c += 2 * L) {
-            FloatVector a0 = FloatVector.fromArray(S, y0, c);
-            FloatVector a1 = FloatVector.fromArray(S, y1, c);
-            FloatVector a2 = FloatVector.fromArray(S, y2, c);
-            FloatVector a3 = FloatVector.fromArray(S, y3, c);
-            FloatVector b0 = FloatVector.fromArray(S, y0, c + L);
-            FloatVector b1 = FloatVector.fromArray(S, y1, c + L);
-            FloatVector b2 = FloatVector.fromArray(S, y2, c + L);
-            FloatVector b3 = FloatVector.fromArray(S, y3, c + L);
-            for (int k = 0; k < count; k++) {
-                float[] row = rows[k];
-                FloatVector r0 = FloatVector.fromArray(S, row, c);
-                FloatVector r1 = FloatVector.fromArray(S, row, c + L);
-                FloatVector v0 = FloatVector.broadcast(S, w0[k]);
-                FloatVector v1 = FloatVector.broadcast(S, w1[k]);
-                FloatVector v2 = FloatVector.broadcast(S, w2[k]);
-                FloatVector v3 = FloatVector.broadcast(S, w3[k]);
-                a0 = r0.fma(v0, a0);
-                a1 = r0.fma(v1, a1);
-                a2 = r0.fma(v2, a2);
-                a3 = r0.fma(v3, a3);
-                b0 = r1.fma(v0, b0);
-                b1 = r1.fma(v1, b1);
-                b2 = r1.fma(v2, b2);
-                b3 = r1.fma(v3, b3);
-            }
-            a0.intoArray(y0, c);
-            a1.intoArray(y1, c);
-            a2.intoArray(y2, c);
-            a3.intoArray(y3, c);
-            b0.intoArray(y0, c + L);
-            b1.intoArray(y1, c + L);
-            b2.intoArray(y2, c + L);
-            b3.intoArray(y3, c + L);
-        }
-        if (c < n) { // fewer than two vectors of columns left: per output, as alone
-            float[][] tail = {y0, y1, y2, y3};
-            float[][] w = {w0, w1, w2, w3};
-            for (int o = 0; o < 4; o++) {
-                for (int j = c; j < n; j++) {
-                    float acc = tail[o][j];
-                    for (int k = 0; k < count; k++) {
-                        acc = Math.fma(w[o][k], rows[k][j], acc);
-                    }
-                    tail[o][j] = acc;
-                }
-            }
         }
     }
 
@@ -187,18 +135,22 @@ final class VectorGemm implements Gemm.Kernel {
         }
     }
 
+    /**
+     * y_r[0..cols) = bias (or 0) + x_r W for four rows r, or with {@code accumulate} y_r[0..cols) += x_r W: per output
+     * one fma per inner index in ascending order either way.
+     */
     private static void block4(float[] x0, float[] x1, float[] x2, float[] x3, float[][] w, int inner, int cols, float[] bias,
-            float[] y0, float[] y1, float[] y2, float[] y3) {
+            boolean accumulate, float[] y0, float[] y1, float[] y2, float[] y3) {
         int j = 0;
         for (; j + 2 * L <= cols; j += 2 * L) {
-            FloatVector a0 = start(bias, j);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b0 = start(bias, j + L);
-            FloatVector b1 = b0;
-            FloatVector b2 = b0;
-            FloatVector b3 = b0;
+            FloatVector a0 = accumulate ? FloatVector.fromArray(S, y0, j) : start(bias, j);
+            FloatVector a1 = accumulate ? FloatVector.fromArray(S, y1, j) : a0;
+            FloatVector a2 = accumulate ? FloatVector.fromArray(S, y2, j) : a0;
+            FloatVector a3 = accumulate ? FloatVector.fromArray(S, y3, j) : a0;
+            FloatVector b0 = accumulate ? FloatVector.fromArray(S, y0, j + L) : start(bias, j + L);
+            FloatVector b1 = accumulate ? FloatVector.fromArray(S, y1, j + L) : b0;
+            FloatVector b2 = accumulate ? FloatVector.fromArray(S, y2, j + L) : b0;
+            FloatVector b3 = accumulate ? FloatVector.fromArray(S, y3, j + L) : b0;
             for (int k = 0; k < inner; k++) {
                 float[] wk = w[k];
                 FloatVector w0 = FloatVector.fromArray(S, wk, j);
@@ -226,27 +178,27 @@ final class VectorGemm implements Gemm.Kernel {
             b3.intoArray(y3, j + L);
         }
         for (; j + L <= cols; j += L) {
-            vector4(x0, x1, x2, x3, w, inner, j, bias, y0, y1, y2, y3);
+            vector4(x0, x1, x2, x3, w, inner, j, bias, accumulate, y0, y1, y2, y3);
         }
         if (j < cols) {
             // rows padded to whole vectors (Gemm.padded: a factor and its scratch) take the last chunk whole: the lanes
             // past cols compute from zeros and are never read
             if (fits(w, inner, j + L, bias) && y0.length >= j + L && y1.length >= j + L && y2.length >= j + L
                     && y3.length >= j + L) {
-                vector4(x0, x1, x2, x3, w, inner, j, bias, y0, y1, y2, y3);
+                vector4(x0, x1, x2, x3, w, inner, j, bias, accumulate, y0, y1, y2, y3);
             } else {
-                tail4(x0, x1, x2, x3, w, inner, j, cols, bias, y0, y1, y2, y3);
+                tail4(x0, x1, x2, x3, w, inner, j, cols, bias, accumulate, y0, y1, y2, y3);
             }
         }
     }
 
     /** Columns [j, j + L) of four rows. */
     private static void vector4(float[] x0, float[] x1, float[] x2, float[] x3, float[][] w, int inner, int j, float[] bias,
-            float[] y0, float[] y1, float[] y2, float[] y3) {
-        FloatVector a0 = start(bias, j);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+            boolean accumulate, float[] y0, float[] y1, float[] y2, float[] y3) {
+        FloatVector a0 = accumulate ? FloatVector.fromArray(S, y0, j) : start(bias, j);
+        FloatVector a1 = accumulate ? FloatVector.fromArray(S, y1, j) : a0;
+        FloatVector a2 = accumulate ? FloatVector.fromArray(S, y2, j) : a0;
+        FloatVector a3 = accumulate ? FloatVector.fromArray(S, y3, j) : a0;
         for (int k = 0; k < inner; k++) {
             FloatVector w0 = FloatVector.fromArray(S, w[k], j);
             a0 = w0.fma(FloatVector.broadcast(S, x0[k]), a0);
@@ -267,8 +219,8 @@ final class VectorGemm implements Gemm.Kernel {
 
     /** Columns [from, cols) of four rows: per inner index, one fused multiply-add into each output, in order. */
     private static void tail4(float[] x0, float[] x1, float[] x2, float[] x3, float[][] w, int inner, int from, int cols,
-            float[] bias, float[] y0, float[] y1, float[] y2, float[] y3) {
-        for (int j = from; j < cols; j++) {
+            float[] bias, boolean accumulate, float[] y0, float[] y1, float[] y2, float[] y3) {
+        for (int j = from; j < cols && !accumulate; j++) {
             float b = bias == null ? 0f : bias[j];
             y0[j] = b;
             y1[j] = b;
