@@ -36,7 +36,7 @@ import scala.runtime.BoxedUnit;
 
 /**
  * The search step: one Spark task per checkpoint. The rows the read step holds are routed to their checkpoint's
- * partition (largest checkpoints first, so uneven sizes balance), turned into the engine's input by
+ * partition (the costliest searches first, so uneven costs balance), turned into the engine's input by
  * {@link EngineAdapter}, and analysed. Each result reaches the driver as soon as its task ends, so the job can commit
  * finished work in waves while the search goes on.
  */
@@ -44,6 +44,11 @@ final class SearchStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchStage.class);
     static final String POOL = "occam-search";
+
+    /** What a search's loss evaluations cost, up to a factor: parameters x training examples. */
+    private static long searchCost(RunData run) {
+        return run.spec().parameterCount() * run.trainSplit().size();
+    }
 
     /** One checkpoint's outcome: its rows, or why the engine refused it; engine seconds for the summary. */
     record TaskResult(String runId, int step, String sourceFile, Map<Table, List<Row>> rows, String error,
@@ -69,7 +74,12 @@ final class SearchStage {
             return;
         }
         List<CheckpointFile> tasks = new ArrayList<>(passing);
-        tasks.sort(Comparator.comparingLong(CheckpointFile::bytes).reversed().thenComparing(CheckpointFile::key));
+        // the costliest first, so that the cheapest fill the tail while the other slots finish: a search costs more
+        // the larger the model and the split, and within a run the first epochs' checkpoints cost least (their coarse
+        // models meet the bounds at once: 40-150 models each at epochs 1-13 of the demo's runs, 300-700 later)
+        tasks.sort(Comparator.comparingLong((CheckpointFile t) -> searchCost(runs.get(t.runId()))).reversed()
+                .thenComparing(Comparator.comparingInt(CheckpointFile::step).reversed())
+                .thenComparing(CheckpointFile::key));
         Map<String, Integer> taskOfFile = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             taskOfFile.put(CheckpointData.key(tasks.get(i)), i);
