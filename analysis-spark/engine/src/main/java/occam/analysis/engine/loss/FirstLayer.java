@@ -5,7 +5,8 @@ package occam.analysis.engine.loss;
  * is also the last): attention weights w_hj = softmax_j(scores[h][slot_t][slot_j]), then
  * r = x_t + b_o + sum_{h,j} w_hj (v_hj Wo_h), LN1(r) into ws.a, and the MLP's first product
  * inv_std(r) * (P(x_t + b_o) + sum_{h,j} w_hj P(v_hj Wo_h)) + b1 W_in + b_in into ws.mlp: 2 H T vector additions
- * per row instead of the d x d and d x F products. Then the MLP half of the layer, into ws.b.
+ * per row instead of the d x d and d x F products; an example's asking positions share one pass over its H T rows
+ * v_hj Wo_h and P(v_hj Wo_h). Then the MLP half of the layer, into ws.b.
  */
 final class FirstLayer {
 

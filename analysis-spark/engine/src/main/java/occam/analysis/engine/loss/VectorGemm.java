@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * last columns, fewer than a vector (a factor's rank is rarely a multiple of 16), run k-outer over four rows at a
  * time, accumulating in the outputs: column by column their fused multiply-adds wait on each other and took half
  * of the loss's time (masked vectors were slower still on JDK 17).
- * The loss's exponentials ({@link #exps}) run here too, 8 doubles at a time, with {@link Exp}'s operations.
+ * The loss's exponentials ({@link #exps}) run here too, a vector of doubles at a time (8 with AVX-512), with
+ * {@link Exp}'s operations.
  * Loaded only when the JVM resolves the module ({@code --add-modules jdk.incubator.vector}); see {@link Gemm}.
  */
 final class VectorGemm implements Gemm.Kernel {
@@ -26,6 +27,7 @@ final class VectorGemm implements Gemm.Kernel {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** Adding and subtracting 1.5 x 2^52 rounds a double below 2^51 in magnitude to an integer, ties to even: Math.rint. */
     private static final double ROUND = 0x1.8p52;
+    /** k + BIAS holds k + 1023 (the exponent field of 2^k) in its low mantissa bits, for an integer k in [-1022, 0]. */
     private static final double BIAS = 0x1p52 + 1023;
 
     @Override
