@@ -46,7 +46,7 @@ final class InputScan {
     }
 
     /** A checkpoint file: one unit of work. */
-    record CheckpointFile(String runId, int step, String path, long bytes) implements Serializable {
+    record CheckpointFile(String runId, int step, String path) implements Serializable {
         String key() {
             return runId + "@" + step;
         }
@@ -101,7 +101,7 @@ final class InputScan {
         for (FileStatus f : glob(conf, new Path(root, Table.CHECKPOINTS.tableName() + "/run_id=" + runId + "/step-*.parquet"))) {
             Matcher m = STEP_FILE.matcher(f.getPath().getName());
             if (m.matches()) {
-                out.add(new CheckpointFile(runId, Integer.parseInt(m.group(1)), f.getPath().toString(), f.getLen()));
+                out.add(new CheckpointFile(runId, Integer.parseInt(m.group(1)), f.getPath().toString()));
             }
         }
         return out;

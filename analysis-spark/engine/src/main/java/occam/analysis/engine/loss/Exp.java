@@ -18,7 +18,7 @@ final class Exp {
     private static final double UNDERFLOW = -745.2;
     /** At or above this 2^k is a normal double (k >= -1022), so one multiplication scales: the vector kernels' range. */
     static final double NORMAL = -708.0;
-    /** 1/n!, n = 13 down to 2: {@link #negative}'s Horner coefficients before the last two (1 and 1), for the vector kernel. */
+    /** 1/n!, n = 13 down to 2: the Horner coefficients before the last two (1 and 1), here and in the vector kernel. */
     static final double[] TAYLOR = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
         1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5};
 
@@ -32,18 +32,10 @@ final class Exp {
         double k = Math.rint(x * LOG2E);
         double r = (x - k * LN2_HI) - k * LN2_LO;
         // Horner over 1/n!, n = 13 down to 0
-        double p = 1.0 / 6227020800.0;
-        p = p * r + 1.0 / 479001600.0;
-        p = p * r + 1.0 / 39916800.0;
-        p = p * r + 1.0 / 3628800.0;
-        p = p * r + 1.0 / 362880.0;
-        p = p * r + 1.0 / 40320.0;
-        p = p * r + 1.0 / 5040.0;
-        p = p * r + 1.0 / 720.0;
-        p = p * r + 1.0 / 120.0;
-        p = p * r + 1.0 / 24.0;
-        p = p * r + 1.0 / 6.0;
-        p = p * r + 0.5;
+        double p = TAYLOR[0];
+        for (int i = 1; i < TAYLOR.length; i++) {
+            p = p * r + TAYLOR[i];
+        }
         p = p * r + 1.0;
         p = p * r + 1.0;
         int n = (int) k;
