@@ -222,12 +222,14 @@ final class VectorGemm implements Gemm.Kernel {
     /** Columns [from, cols) of four rows: per inner index, one fused multiply-add into each output, in order. */
     private static void tail4(float[] x0, float[] x1, float[] x2, float[] x3, float[][] w, int inner, int from, int cols,
             float[] bias, boolean accumulate, float[] y0, float[] y1, float[] y2, float[] y3) {
-        for (int j = from; j < cols && !accumulate; j++) {
-            float b = bias == null ? 0f : bias[j];
-            y0[j] = b;
-            y1[j] = b;
-            y2[j] = b;
-            y3[j] = b;
+        if (!accumulate) {
+            for (int j = from; j < cols; j++) {
+                float b = bias == null ? 0f : bias[j];
+                y0[j] = b;
+                y1[j] = b;
+                y2[j] = b;
+                y3[j] = b;
+            }
         }
         for (int k = 0; k < inner; k++) {
             float[] wk = w[k];
