@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import occam.schemas.Checkpoint;
 import occam.schemas.ModelSpec;
 import occam.schemas.RunIds;
+import occam.schemas.RunInfo;
+import occam.schemas.TrainingState;
 import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
                     + " existing run id are refused."
         },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the run is written", "1:training failed (e.g. the archive is not writable)", "2:bad usage"},
+        exitCodeList = {"0:the run is written", "1:training failed (e.g. the archive is not writable)", "2:bad usage",
+                "130, 143:interrupted (Ctrl-C, SIGTERM): the checkpoints written are kept; the same command resumes"},
         footer = {"", "Example: train --task add --regime ours --epochs 1500 --seed 0 --out archive"})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -123,7 +127,13 @@ public final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        TrainingResult result = quiet ? Trainer.run(config) : Trainer.run(config, ProgressReporter.toStandardError());
+        InterruptionNotice notice = new InterruptionNotice(config, spec.commandLine().getErr());
+        TrainingResult result;
+        try {
+            result = quiet ? Trainer.run(config, notice) : Trainer.run(config, ProgressReporter.toStandardError(), notice);
+        } finally {
+            notice.remove();
+        }
         if (!quiet) {
             var last = result.last();
             var t = result.timings();
@@ -138,6 +148,53 @@ public final class TrainCommand implements Callable<Integer> {
                     1000 * t.train() / epochs, t.penalty(), t.decomposition(), t.evaluation(), t.record());
         }
         return 0;
+    }
+
+    /**
+     * Says, when the JVM is stopped (Ctrl-C, SIGTERM) before the run ends, where it stopped and where the same command
+     * resumes it; a kill -9 says nothing, and resumes the same way.
+     */
+    static final class InterruptionNotice implements TrainingListener {
+        private final Thread hook;
+        private volatile int epoch;
+        private volatile int checkpoint;
+
+        InterruptionNotice(TrainingConfig config, PrintWriter err) {
+            hook = new Thread(() -> {
+                err.println(config.out() == null ? "occam train: interrupted at epoch " + epoch + " of " + config.epochs()
+                        : "occam train: interrupted at epoch " + epoch + " of " + config.epochs() + "; "
+                                + (checkpoint == 0 ? "no checkpoint written yet, so the same command starts run '"
+                                        + config.runId() + "' again" : "the same command resumes run '" + config.runId()
+                                        + "' from its checkpoint at epoch " + checkpoint));
+                err.flush();
+            }, "occam-train-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void onStart(RunInfo run, Dataset dataset, int firstEpoch) {
+            epoch = firstEpoch - 1;
+            checkpoint = firstEpoch - 1;
+        }
+
+        @Override
+        public void onEpoch(EpochState state) {
+            epoch = state.epoch();
+        }
+
+        @Override
+        public void onCheckpoint(Checkpoint c, TrainingState state) {
+            checkpoint = epoch;
+        }
+
+        /** The run ended (or failed, which says so itself): nothing to say at exit. */
+        void remove() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or has run
+            }
+        }
     }
 
     /**

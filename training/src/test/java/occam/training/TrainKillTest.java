@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fault injection: a real trainer JVM ({@code TrainCommand}'s main) is killed with SIGKILL at three different
- * epochs, the same command is run again each time, and the finished archive equals an uninterrupted run's: every
+ * Fault injection: a real trainer JVM ({@code TrainCommand}'s main) is killed at three different epochs (twice
+ * SIGKILL, once SIGTERM, which must also say where the run stopped), the same command is run again each time, and the finished archive equals an uninterrupted run's: every
  * checkpoint, training state and metrics row, each exactly once.
  */
 class TrainKillTest {
@@ -42,17 +42,29 @@ class TrainKillTest {
                 .start();
     }
 
-    /** Kills the trainer (SIGKILL) once it has recorded metrics at {@code epoch} or later; returns that epoch. */
-    private static int killAtOrAfter(Process p, Archive archive, int epoch, Path log) throws Exception {
+    /**
+     * Stops the trainer once it has recorded metrics at {@code epoch} or later, with SIGKILL or (as Ctrl-C would)
+     * SIGTERM; returns that epoch.
+     */
+    private static int killAtOrAfter(Process p, Archive archive, int epoch, Path log, boolean sigterm) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             List<Integer> epochs = Files.exists(archive.runFile(RUN)) ? archive.metricsEpochs(RUN) : List.of();
             int last = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
             if (last >= epoch) {
                 assertTrue(p.isAlive(), "the trainer ended before it could be killed:\n" + Files.readString(log));
-                p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(137, p.exitValue(), "killed by SIGKILL");
+                if (sigterm) {
+                    p.destroy(); // the JVM's shutdown hooks run: the trainer says where it stopped
+                    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                    assertEquals(143, p.exitValue(), "stopped by SIGTERM");
+                    String said = Files.readString(log);
+                    assertTrue(said.matches("(?s).*occam train: interrupted at epoch \\d+ of " + EPOCHS
+                            + "; the same command resumes run '" + RUN + "' from its checkpoint at epoch \\d+.*"), said);
+                } else {
+                    p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+                    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                    assertEquals(137, p.exitValue(), "killed by SIGKILL");
+                }
                 return last;
             }
             assertTrue(p.isAlive(), "the trainer stopped before epoch " + epoch + ":\n" + Files.readString(log));
@@ -72,7 +84,7 @@ class TrainKillTest {
         Archive archive = new Archive(out);
         List<Integer> killedAt = new ArrayList<>();
         for (int target : new int[] {6, 16, 28}) {
-            killedAt.add(killAtOrAfter(start(out, log), archive, target, log));
+            killedAt.add(killAtOrAfter(start(out, log), archive, target, log, target == 16));
             assertFalse(archive.progress(RUN).complete());
             assertTrue(archive.progress(RUN).resumable(), archive.progress(RUN).describe());
         }

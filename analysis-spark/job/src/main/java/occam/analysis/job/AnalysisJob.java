@@ -81,6 +81,11 @@ final class AnalysisJob {
 
     private AnalysisJob() {}
 
+    /** Whether an analysis in this JVM was interrupted (Ctrl-C, SIGTERM), so that its failure is not a fault. */
+    static boolean interrupted() {
+        return Interruption.happened;
+    }
+
     static Summary run(SparkSession spark, Config config) {
         return run(spark, config, EngineAdapter.ENGINE);
     }
@@ -110,6 +115,8 @@ final class AnalysisJob {
         private static final int BEFORE_SPARK_STOPS = 120;
         /** A commit that has not ended by then is given up (the rerun does its checkpoints): the JVM must exit. */
         private static final long COMMIT_WAIT_MILLIS = 120_000;
+        /** The JVM is shutting down and an analysis's hook ran: its search fails from then on by design. */
+        private static volatile boolean happened;
         private final SparkSession spark;
         private final OutputLock lock;
         private final Object hook;
@@ -130,6 +137,7 @@ final class AnalysisJob {
         }
 
         private void interrupted() {
+            happened = true;
             Waves w = waves;
             LOG.warn("interrupted: cancelling the search{}", w == null ? "" : " and committing the finished checkpoints");
             Thread commit = new Thread(() -> {
@@ -148,6 +156,9 @@ final class AnalysisJob {
                 commit.join(COMMIT_WAIT_MILLIS);
                 if (commit.isAlive()) {
                     LOG.warn("interrupted: the commit did not end within {} s; its checkpoints stay pending", COMMIT_WAIT_MILLIS / 1000);
+                } else if (w != null) {
+                    LOG.warn("interrupted: {} checkpoint(s) committed in all; the same command analyses the rest",
+                            w.committed().stream().mapToInt(x -> x.analysed() + x.quarantined()).sum());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

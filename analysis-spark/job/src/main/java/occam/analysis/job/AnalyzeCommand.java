@@ -36,8 +36,12 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the work is done (or there was none), or --dry-run",
                 "1:nothing could be analysed, Spark or the output failed, or --strict and something was quarantined",
-                "2:bad usage (a flag's value, a missing input, an output inside an input, --runs matching nothing)"})
+                "2:bad usage (a flag's value, a missing input, an output inside an input, --runs matching nothing)",
+                "130, 143:interrupted (Ctrl-C, SIGTERM): the finished checkpoints are committed; the same command does the rest"})
 public final class AnalyzeCommand implements Callable<Integer> {
+
+    /** Ctrl-C's status (128 + SIGINT), as the shell reports it; after SIGTERM the JVM exits with 143. */
+    static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandSpec spec;
@@ -119,6 +123,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
             return analyze();
         } catch (Exception e) {
+            if (AnalysisJob.interrupted()) {
+                // the search was cancelled on purpose and the interruption's hook says what it committed; the JVM
+                // exits with the signal's status (130, 143) once the hook ends
+                return INTERRUPTED;
+            }
             return failed(e);
         }
     }

@@ -89,6 +89,11 @@ class ResumeTest {
         assertTrue(job.waitFor(120, TimeUnit.SECONDS));
         assertTrue(searched, "the job ended before its search:\n" + String.join("\n", seen));
         assertTrue(seen.stream().anyMatch(l -> l.contains("interrupted: cancelling the search and committing")), String.join("\n", seen));
+        // an interruption is not a failure: no "failed" line, no stack trace, the signal's status
+        assertTrue(seen.stream().anyMatch(l -> l.contains("checkpoint(s) committed in all; the same command analyses the rest")),
+                String.join("\n", seen));
+        assertFalse(seen.stream().anyMatch(l -> l.contains("occam analyze failed")), String.join("\n", seen));
+        assertEquals(143, job.exitValue(), "SIGTERM's status");
         assertFalse(Files.exists(out.resolve(OutputLock.NAME)), "the interrupted job released its lock");
         long committed = TestSpark.session().read().parquet(out.resolve(Table.COMPLEXITY.tableName()).toString())
                 .select("step").distinct().count();
