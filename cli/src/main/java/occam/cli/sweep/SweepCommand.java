@@ -353,7 +353,7 @@ public final class SweepCommand implements Callable<Integer> {
      */
     private List<RunOutcome> train(List<SweepRun> runs, int k, ArchiveProgress archive, Path logs, PrintWriter err)
             throws InterruptedException {
-        SweepProgress progress = new SweepProgress(runs, archive, err, prefix());
+        SweepProgress progress = new SweepProgress(runs, k, archive, err, prefix());
         ChildTraining children = new ChildTraining();
         List<String> earlyArgs = earlyAnalysisArguments();
         EarlyAnalysis early = earlyArgs == null ? null

@@ -1,9 +1,11 @@
 package occam.cli.sweep;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * The whole sweep's progress on standard error: runs done of total, the runs training now, the slowest one's epoch
@@ -12,20 +14,27 @@ import java.util.Map;
 final class SweepProgress {
 
     private final ArchiveProgress archive;
+    private final int slots;
     private final PrintWriter err;
     /** "occam sweep: " (or the demo's name, when it runs as a sweep). */
     private final String prefix;
     private final long startNanos = System.nanoTime();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** A running run's own speed is used once it trained this many epochs in this sweep; before, the pooled one. */
+    static final int OWN_RATE_EPOCHS = 20;
     private String lastState = "";
+
+    private record Running(int epochsLeft, int epochsTrained, double seconds) {}
 
     private static final class Entry {
         final SweepRun run;
         final int epochAtStart;
         boolean running;
         int epochAtLaunch;
+        long launchNanos;
         RunOutcome outcome;
         int epochAtEnd;
+        long endNanos;
 
         Entry(SweepRun run, int epochAtStart) {
             this.run = run;
@@ -33,8 +42,10 @@ final class SweepProgress {
         }
     }
 
-    SweepProgress(List<SweepRun> runs, ArchiveProgress archive, PrintWriter err, String prefix) {
+    /** @param slots runs trained at once */
+    SweepProgress(List<SweepRun> runs, int slots, ArchiveProgress archive, PrintWriter err, String prefix) {
         this.archive = archive;
+        this.slots = slots;
         this.err = err;
         this.prefix = prefix;
         for (SweepRun run : runs) {
@@ -46,6 +57,7 @@ final class SweepProgress {
         Entry e = entries.get(run.runId());
         e.running = true;
         e.epochAtLaunch = epoch;
+        e.launchNanos = System.nanoTime();
     }
 
     /** Records the outcome and says so: a failed run with the last lines of its log. */
@@ -54,6 +66,7 @@ final class SweepProgress {
         e.running = false;
         e.outcome = outcome;
         e.epochAtEnd = archive.lastEpoch(outcome.run().runId());
+        e.endNanos = System.nanoTime();
         StringBuilder line = new StringBuilder(prefix).append(outcome.run().runId()).append(' ')
                 .append(outcome.describe()).append(" after ").append(Durations.format(outcome.child().wallSeconds()));
         if (outcome.failed()) {
@@ -72,7 +85,10 @@ final class SweepProgress {
         int failed = 0;
         int running = 0;
         long trained = 0;
-        long remaining = 0;
+        double runSeconds = 0;
+        long now = System.nanoTime();
+        List<Running> runningNow = new ArrayList<>();
+        List<Integer> waiting = new ArrayList<>();
         Entry slowest = null;
         int slowestEpoch = 0;
         for (Entry e : entries.values()) {
@@ -80,17 +96,20 @@ final class SweepProgress {
                 done++;
                 failed += e.outcome.failed() ? 1 : 0;
                 trained += Math.max(0, e.epochAtEnd - e.epochAtLaunch);
+                runSeconds += (e.endNanos - e.launchNanos) / 1e9;
             } else if (e.running) {
                 running++;
                 int epoch = archive.lastEpoch(e.run.runId());
                 trained += Math.max(0, epoch - e.epochAtLaunch);
-                remaining += Math.max(0, e.run.epochs() - epoch);
+                runSeconds += (now - e.launchNanos) / 1e9;
+                runningNow.add(new Running(Math.max(0, e.run.epochs() - epoch), Math.max(0, epoch - e.epochAtLaunch),
+                        (now - e.launchNanos) / 1e9));
                 if (slowest == null || (double) epoch / e.run.epochs() < (double) slowestEpoch / slowest.run.epochs()) {
                     slowest = e;
                     slowestEpoch = epoch;
                 }
             } else {
-                remaining += Math.max(0, e.run.epochs() - e.epochAtStart);
+                waiting.add(Math.max(0, e.run.epochs() - e.epochAtStart));
             }
         }
         StringBuilder state = new StringBuilder().append(done).append('/').append(entries.size()).append(" runs done");
@@ -105,10 +124,38 @@ final class SweepProgress {
             return;
         }
         lastState = state.toString();
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        String eta = remaining == 0 ? "" : trained == 0 ? ", ETA unknown"
-                : ", ETA " + Durations.format(remaining * elapsed / trained);
+        boolean left = runningNow.stream().anyMatch(r -> r.epochsLeft > 0) || waiting.stream().anyMatch(n -> n > 0);
+        String eta = "";
+        if (left) {
+            eta = ", ETA unknown";
+            if (trained > 0) {
+                // runs differ in speed (a regime's extra terms): a running run that has trained a while goes at its own
+                double pooled = trained / runSeconds;
+                List<Double> runningSeconds = runningNow.stream().map(r -> r.epochsLeft
+                        / (r.epochsTrained >= OWN_RATE_EPOCHS ? r.epochsTrained / r.seconds : pooled)).toList();
+                List<Double> waitingSeconds = waiting.stream().map(n -> n / pooled).toList();
+                eta = ", ETA " + Durations.format(etaSeconds(slots, runningSeconds, waitingSeconds));
+            }
+        }
         err.println(prefix + state + eta);
         err.flush();
+    }
+
+    /**
+     * Seconds until the last run ends: the running runs end after their own estimates, and the waiting runs start,
+     * in order, on the first of the {@code slots} that frees.
+     */
+    static double etaSeconds(int slots, List<Double> runningSeconds, List<Double> waitingSeconds) {
+        PriorityQueue<Double> freeAt = new PriorityQueue<>(runningSeconds);
+        while (freeAt.size() < slots) {
+            freeAt.add(0.0);
+        }
+        double end = freeAt.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        for (double seconds : waitingSeconds) {
+            double finish = freeAt.poll() + seconds;
+            freeAt.add(finish);
+            end = Math.max(end, finish);
+        }
+        return end;
     }
 }
