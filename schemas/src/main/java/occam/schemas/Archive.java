@@ -201,14 +201,26 @@ public final class Archive {
         List<Integer> metrics = metricsEpochs(runId);
         int lastEpoch = Math.max(checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1),
                 metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1));
+        return new RunProgress(run, lastEpoch, checkpoints.contains(run.training().epochs()),
+                run.training().evalEvery() > 0, resumeStep(checkpoints, states));
+    }
+
+    /**
+     * The last step with both a checkpoint and its training state (0 when none): where a resumed run continues from.
+     * From file names alone, so safe while the run is being written (files appear whole, by rename).
+     */
+    public int resumeStep(String runId) {
+        return resumeStep(checkpointSteps(runId), trainingStateSteps(runId));
+    }
+
+    private static int resumeStep(List<Integer> checkpoints, List<Integer> states) {
         int resumeStep = 0;
         for (int step : checkpoints) {
             if (states.contains(step)) {
                 resumeStep = step;
             }
         }
-        return new RunProgress(run, lastEpoch, checkpoints.contains(run.training().epochs()),
-                run.training().evalEvery() > 0, resumeStep);
+        return resumeStep;
     }
 
     private static List<Integer> numberedFiles(Path dir, Pattern pattern) {

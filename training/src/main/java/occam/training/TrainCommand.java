@@ -7,11 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import occam.schemas.Checkpoint;
+import occam.schemas.Archive;
 import occam.schemas.ModelSpec;
 import occam.schemas.RunIds;
 import occam.schemas.RunInfo;
-import occam.schemas.TrainingState;
 import occam.training.task.Dataset;
 import occam.training.task.Task;
 import picocli.CommandLine;
@@ -151,21 +150,23 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Says, when the JVM is stopped (Ctrl-C, SIGTERM) before the run ends, where it stopped and where the same command
-     * resumes it; a kill -9 says nothing, and resumes the same way.
+     * Says, when the JVM is stopped (Ctrl-C, SIGTERM) before the run ends, the epoch it reached and where the same
+     * command resumes it: the last checkpoint written whole with its training state, read from the archive's file
+     * names (the training thread may be writing one as the JVM stops). A kill -9 says nothing and resumes the same way.
      */
     static final class InterruptionNotice implements TrainingListener {
         private final Thread hook;
         private volatile int epoch;
-        private volatile int checkpoint;
 
         InterruptionNotice(TrainingConfig config, PrintWriter err) {
             hook = new Thread(() -> {
-                err.println(config.out() == null ? "occam train: interrupted at epoch " + epoch + " of " + config.epochs()
-                        : "occam train: interrupted at epoch " + epoch + " of " + config.epochs() + "; "
-                                + (checkpoint == 0 ? "no checkpoint written yet, so the same command starts run '"
-                                        + config.runId() + "' again" : "the same command resumes run '" + config.runId()
-                                        + "' from its checkpoint at epoch " + checkpoint));
+                String line = "occam train: interrupted at epoch " + epoch + " of " + config.epochs();
+                if (config.out() != null) {
+                    int resume = new Archive(config.out()).resumeStep(config.runId());
+                    line += resume == 0 ? "; no checkpoint written yet, so the same command starts run '" + config.runId() + "' again"
+                            : "; the same command resumes run '" + config.runId() + "' from its checkpoint at epoch " + resume;
+                }
+                err.println(line);
                 err.flush();
             }, "occam-train-interrupted");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -174,17 +175,11 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onStart(RunInfo run, Dataset dataset, int firstEpoch) {
             epoch = firstEpoch - 1;
-            checkpoint = firstEpoch - 1;
         }
 
         @Override
         public void onEpoch(EpochState state) {
             epoch = state.epoch();
-        }
-
-        @Override
-        public void onCheckpoint(Checkpoint c, TrainingState state) {
-            checkpoint = epoch;
         }
 
         /** The run ended (or failed, which says so itself): nothing to say at exit. */

@@ -1,0 +1,57 @@
+package occam.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/occam under a SIGTERM sent to its whole process group, as `timeout` and `kill -- -PGID` send it: the JVM's
+ * last words still reach standard error through the launcher's banner filter, and the exit status is the signal's.
+ */
+class LauncherSignalTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSigtermToTheGroupKeepsTheLastWords() throws Exception {
+        Path out = dir.resolve("archive");
+        Path err = dir.resolve("stderr.txt");
+        // setsid: the launcher leads a process group of its own (java, and the filter beside it), as under `timeout`
+        Process p = new ProcessBuilder("setsid", "bash", OccamSubmitTest.REPO.resolve("bin/occam").toString(), "train",
+                "--task", "add", "--regime", "none", "--p", "23", "--epochs", "5000", "--seed", "0", "--threads", "1", "--device", "cpu",
+                "--quiet", "--out", out.toString())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!hasCheckpoint(out)) {
+            assertTrue(p.isAlive(), "the run ended before its first checkpoint:\n" + Files.readString(err));
+            assertTrue(System.nanoTime() < deadline, "no checkpoint within 180 s:\n" + Files.readString(err));
+            Thread.sleep(50);
+        }
+        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end after SIGTERM");
+        String said = Files.readString(err);
+        assertEquals(143, p.exitValue(), said);
+        assertTrue(said.contains("occam train: interrupted at epoch "), said);
+        assertTrue(said.contains("the same command resumes run 'add-none-s0' from its checkpoint at epoch "), said);
+        assertFalse(said.contains("WARNING: Using incubator modules"), "the filter still drops the banner:\n" + said);
+    }
+
+    private static boolean hasCheckpoint(Path archive) throws Exception {
+        Path run = archive.resolve("checkpoints").resolve("run_id=add-none-s0");
+        if (!Files.isDirectory(run)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(run)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("step-"));
+        }
+    }
+}
