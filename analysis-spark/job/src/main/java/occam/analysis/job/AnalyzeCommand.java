@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -215,12 +217,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (verbose) {
             err.print(trace);
         } else {
+            // the same two lines as every other occam command's failure
             try {
-                Path log = Files.createTempFile("occam-analyze-", ".log");
+                String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+                Path log = Files.createTempFile("occam-analyze-" + stamp + "-", ".log");
                 Files.writeString(log, trace.toString());
-                err.println("occam analyze: stack trace in " + log + " (or rerun with --verbose)");
+                err.println("  the stack trace is in " + log + " (--verbose prints it here)");
             } catch (IOException ignored) {
-                err.println("occam analyze: rerun with --verbose for the stack trace");
+                err.println("  (--verbose prints the stack trace)");
             }
         }
         err.flush();

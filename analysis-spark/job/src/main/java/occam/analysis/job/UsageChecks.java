@@ -167,6 +167,24 @@ final class UsageChecks {
             if (fs.exists(out) && !fs.getFileStatus(out).isDirectory()) {
                 return "--output " + output + ": is a file, expected a directory for the output tables";
             }
+            // found now, not at the first commit after minutes of search: a table or a run's partition that is a file
+            for (Table table : OutputStore.TABLES) {
+                Path dir = new Path(out, table.tableName());
+                if (!fs.exists(dir)) {
+                    continue;
+                }
+                if (!fs.getFileStatus(dir).isDirectory()) {
+                    return "--output " + output + ": " + dir + " is a file, expected the " + table.tableName()
+                            + " table's directory (move it away, or choose another --output)";
+                }
+                FileStatus[] partitions = fs.globStatus(new Path(dir, "run_id=*"));
+                for (FileStatus f : partitions == null ? new FileStatus[0] : partitions) {
+                    if (!f.isDirectory()) {
+                        return "--output " + output + ": " + f.getPath() + " is a file, expected a run's partition"
+                                + " directory (move it away, or choose another --output)";
+                    }
+                }
+            }
             if (fs instanceof LocalFileSystem) {
                 java.nio.file.Path p = java.nio.file.Path.of(out.toUri());
                 while (p != null && !Files.exists(p)) {

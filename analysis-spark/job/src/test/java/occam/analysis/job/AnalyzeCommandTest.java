@@ -75,6 +75,15 @@ class AnalyzeCommandTest {
         cases.put("--output " + archive.resolve("tables") + ": is inside the input", List.of("-i", in, "-o",
                 archive.resolve("tables").toString()));
         cases.put("--output " + in + ": is the input", List.of("-i", in, "-o", in));
+        // a table, or a run's partition of one, that is a file: found before the search, not at its first commit
+        Path tableIsFile = Files.createDirectories(dir.resolve("table-is-file"));
+        Files.writeString(tableIsFile.resolve("complexity"), "x");
+        cases.put("--output " + tableIsFile + ": file:" + tableIsFile.resolve("complexity") + " is a file, expected the"
+                + " complexity table's directory", List.of("-i", in, "-o", tableIsFile.toString()));
+        Path partitionIsFile = Files.createDirectories(dir.resolve("partition-is-file").resolve("evaluations"));
+        Files.writeString(partitionIsFile.resolve("run_id=add-x"), "x");
+        cases.put("--output " + partitionIsFile.getParent() + ": file:" + partitionIsFile.resolve("run_id=add-x")
+                + " is a file, expected a run's partition directory", List.of("-i", in, "-o", partitionIsFile.getParent().toString()));
         cases.put("Unknown option: '--bogus'", List.of("-i", in, "-o", o, "--bogus"));
         cases.put("Invalid value for option '--grid-taus': 'abc' is not an int", List.of("-i", in, "-o", o, "--grid-taus", "abc"));
         cases.put("Missing required option: '--output=ROOT'", List.of("-i", in));
