@@ -199,6 +199,22 @@ class ExitStatusTest {
     }
 
     @Test
+    void statusCountsACheckpointAnalysedOnlyWithRowsInComplexityEvaluationsAndBaselines() throws Exception {
+        // both checkpoints have complexity and evaluations rows; only epoch 1 has its baselines row, as after a lost file
+        Path tables = Files.createDirectories(dir.resolve("partial"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            for (String table : List.of("complexity", "evaluations", "baselines")) {
+                s.execute("COPY (SELECT 'fedcba9876543210' AS settings_hash, 'add-none-s0' AS run_id, step::INTEGER AS step"
+                        + " FROM range(1, " + (table.equals("baselines") ? 2 : 3) + ") t(step)) TO '" + tables.resolve(table)
+                        + "' (FORMAT parquet, PARTITION_BY (run_id))");
+            }
+        }
+        Result r = occam("status", archive.toString(), "--tables", tables.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("fedcba9876543210  1         0            1        -"), r.out());
+    }
+
+    @Test
     void statusNamesTheAnalysisThatHoldsTheTablesLock() throws Exception {
         Path tables = Files.createDirectories(dir.resolve("locked"));
         Path lock = tables.resolve("_analysis.lock");

@@ -18,9 +18,10 @@ record Status(String archive, List<Run> runs, String tables, OutputWriter writer
             String completeFrom, List<Integer> checkpoints) {}
 
     /**
-     * One settings hash over the archive's checkpoints: analysed (rows in {@code complexity}), quarantined (rows in
-     * {@code quarantine}, counted per failed check) and pending (neither); {@code notInArchive}: checkpoints the
-     * tables hold rows of that the archive does not (tables of another archive, or of runs removed since).
+     * One settings hash over the archive's checkpoints: analysed (rows in {@code complexity}, {@code evaluations} and
+     * {@code baselines}, as occam analyze counts them), quarantined (rows in {@code quarantine}, counted per failed
+     * check) and pending (neither); {@code notInArchive}: checkpoints the tables hold rows of that the archive does
+     * not (tables of another archive, or of runs removed since).
      */
     record Analysis(String settingsHash, int analysed, int quarantined, int pending, Map<String, Integer> failedChecks,
             List<String> runsRejected, int notInArchive) {}

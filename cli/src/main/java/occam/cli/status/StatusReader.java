@@ -83,12 +83,21 @@ final class StatusReader {
         Map<String, Map<String, Integer>> checks = new TreeMap<>();
         Map<String, Set<String>> rejectedRuns = new TreeMap<>();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement()) {
-            if (TableFiles.hasFiles(tables, Table.COMPLEXITY)) {
-                try (ResultSet rs = s.executeQuery("SELECT DISTINCT settings_hash, CAST(run_id AS VARCHAR), step FROM "
-                        + TableFiles.scan(tables, Table.COMPLEXITY))) {
-                    while (rs.next()) {
-                        analysed.computeIfAbsent(rs.getString(1), h -> new TreeSet<>()).add(key(rs.getString(2), rs.getInt(3)));
+            // as occam analyze counts them: rows in every table that always holds rows for an analysed checkpoint
+            for (Table table : List.of(Table.COMPLEXITY, Table.EVALUATIONS, Table.BASELINES)) {
+                Map<String, Set<String>> found = new TreeMap<>();
+                if (TableFiles.hasFiles(tables, table)) {
+                    try (ResultSet rs = s.executeQuery("SELECT DISTINCT settings_hash, CAST(run_id AS VARCHAR), step FROM "
+                            + TableFiles.scan(tables, table))) {
+                        while (rs.next()) {
+                            found.computeIfAbsent(rs.getString(1), h -> new TreeSet<>()).add(key(rs.getString(2), rs.getInt(3)));
+                        }
                     }
+                }
+                if (table == Table.COMPLEXITY) {
+                    analysed.putAll(found);
+                } else {
+                    analysed.forEach((hash, keys) -> keys.retainAll(found.getOrDefault(hash, Set.of())));
                 }
             }
             if (TableFiles.hasFiles(tables, Table.QUARANTINE)) {

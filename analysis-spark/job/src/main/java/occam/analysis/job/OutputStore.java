@@ -82,26 +82,46 @@ final class OutputStore {
         return spark.read().schema(SparkSchemas.structType(table)).parquet(dir.toString());
     }
 
-    /** Spark skips a damaged file (ignoreCorruptFiles): said once per job, or its checkpoints are redone without a word. */
-    private void warnAboutDamagedFiles(Table table) {
+    /**
+     * Runs with a damaged file in {@code table}: Spark skips a damaged file (ignoreCorruptFiles), so which checkpoints'
+     * rows it held is unknown. Said once per file and job, or its checkpoints would be redone (or not) without a word.
+     */
+    private Set<String> damagedRuns(Table table) {
         Path dir = new Path(root, table.tableName());
+        Set<String> runs = new HashSet<>();
         try {
             org.apache.hadoop.fs.FileStatus[] files = fs.exists(dir) ? fs.globStatus(new Path(dir, "run_id=*/*.parquet")) : null;
             for (org.apache.hadoop.fs.FileStatus f : files == null ? new org.apache.hadoop.fs.FileStatus[0] : files) {
                 String damage = InputScan.parquetDamage(fs.getConf(), f.getPath());
                 if (damage != null) {
-                    LOG.warn("output file {}: {}; its rows are ignored, so its checkpoints count as not analysed (the file is"
-                            + " replaced when its run's partition is next written)", f.getPath(), damage);
+                    String run = f.getPath().getParent().getName().substring("run_id=".length());
+                    runs.add(run);
+                    LOG.warn("output file {}: {}; its rows are ignored, so the checkpoints of run {} count as not analysed"
+                            + " (its partitions are rewritten when they are analysed again)", f.getPath(), damage, run);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+        return runs;
     }
 
-    /** Checkpoints ({@code run@step}) that have {@code complexity} rows for these settings. */
+    /**
+     * Checkpoints ({@code run@step}) analysed under these settings: those the tables that always hold rows for an
+     * analysed checkpoint (complexity, evaluations, baselines) all hold, in runs none of whose output files is
+     * damaged. So rows missing from one of them, or a damaged file in any table, leave the checkpoints concerned
+     * pending, and their rerun rewrites every table's rows of them.
+     */
     Set<String> analysed(String settingsHash) {
-        return keys(Table.COMPLEXITY, settingsHash);
+        Set<String> damaged = new HashSet<>();
+        for (Table table : TABLES) {
+            damaged.addAll(damagedRuns(table));
+        }
+        Set<String> done = new HashSet<>(keys(Table.COMPLEXITY, settingsHash));
+        done.retainAll(keys(Table.EVALUATIONS, settingsHash));
+        done.retainAll(keys(Table.BASELINES, settingsHash));
+        done.removeIf(key -> damaged.contains(key.substring(0, key.lastIndexOf('@'))));
+        return done;
     }
 
     /** Checkpoints ({@code run@step}) and whole runs ({@code run@*}) quarantined under these settings. */
@@ -110,7 +130,6 @@ final class OutputStore {
     }
 
     private Set<String> keys(Table table, String settingsHash) {
-        warnAboutDamagedFiles(table);
         Dataset<Row> rows = read(table);
         if (rows == null) {
             return Set.of();

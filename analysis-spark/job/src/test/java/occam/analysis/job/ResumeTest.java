@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import occam.analysis.engine.AnalysisSettings;
 import occam.analysis.engine.TestModels;
 import occam.schemas.Archive;
@@ -161,6 +163,44 @@ class ResumeTest {
         AnalysisJob.Summary sb = b.get(5, TimeUnit.MINUTES);
         assertEquals(CHECKPOINTS, sa.analysed() + sb.analysed(), "total search work is one job's");
         assertTablesEqualClean(out);
+    }
+
+    @Test
+    void aDamagedOrMissingFileInAnyTableIsRedoneByTheRerun() throws Exception {
+        // a clean output, then: one table's file truncated (its rows unreadable), another's deleted (its rows gone)
+        Path out = dir.resolve("damaged");
+        copy(clean, out);
+        Path coarse = onlyFile(out.resolve(Table.COARSE_MODELS.tableName()).resolve("run_id=resume"));
+        Files.write(coarse, Arrays.copyOf(Files.readAllBytes(coarse), 100));
+        AnalysisJob.Summary redone = analyze(out, Waves.Policy.DEFAULT);
+        assertEquals(CHECKPOINTS, redone.analysed(), "a damaged file: its run's checkpoints are analysed again");
+        assertTablesEqualClean(out);
+
+        Files.delete(onlyFile(out.resolve(Table.BASELINES.tableName()).resolve("run_id=resume")));
+        AnalysisJob.Summary refilled = analyze(out, Waves.Policy.DEFAULT);
+        assertEquals(CHECKPOINTS, refilled.analysed(), "checkpoints without baselines rows are not analysed");
+        assertTablesEqualClean(out);
+    }
+
+    private static Path onlyFile(Path partition) throws Exception {
+        try (Stream<Path> files = Files.list(partition)) {
+            List<Path> parquet = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+            assertEquals(1, parquet.size(), partition + ": " + parquet);
+            return parquet.get(0);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     static void assertTablesEqualClean(Path out) throws Exception {
