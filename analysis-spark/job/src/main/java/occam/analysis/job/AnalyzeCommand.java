@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the work is done (or there was none), or --dry-run",
                 "1:nothing could be analysed, Spark or the output failed, or --strict and something was quarantined",
-                "2:bad usage (a flag's value, a missing input, an output inside an input, --runs matching nothing)",
+                "2:bad usage (a flag's value, a missing input, an output inside an input or holding a file where a table's directory goes, --runs matching nothing)",
                 "130, 143:interrupted (Ctrl-C, SIGTERM): the finished checkpoints are committed; the same command does the rest"})
 public final class AnalyzeCommand implements Callable<Integer> {
 
