@@ -45,6 +45,30 @@ class LauncherSignalTest {
         assertFalse(said.contains("WARNING: Using incubator modules"), "the filter still drops the banner:\n" + said);
     }
 
+    @Test
+    void aSigtermToASweepStopsItsRunsAndSaysHowToContinue() throws Exception {
+        Path out = dir.resolve("sweep");
+        Path err = dir.resolve("sweep-stderr.txt");
+        Process p = new ProcessBuilder("setsid", "bash", OccamSubmitTest.REPO.resolve("bin/occam").toString(), "sweep",
+                "--tasks", "add", "--regimes", "none", "--seeds", "0", "--epochs", "5000", "--out", out.toString(),
+                "--", "--p", "23")
+                .redirectOutput(dir.resolve("sweep-stdout.txt").toFile()).redirectError(err.toFile()).start();
+        Path archive = out.resolve("archive");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!hasCheckpoint(archive)) {
+            assertTrue(p.isAlive(), "the sweep ended before its run's first checkpoint:\n" + Files.readString(err));
+            assertTrue(System.nanoTime() < deadline, "no checkpoint within 180 s:\n" + Files.readString(err));
+            Thread.sleep(50);
+        }
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the sweep did not end after SIGTERM");
+        String said = Files.readString(err);
+        assertEquals(143, p.exitValue(), said);
+        assertTrue(said.contains("occam sweep: interrupted; each run's log in " + out.resolve("logs")), said);
+        String runLog = Files.readString(out.resolve("logs").resolve("add-none-s0.log"));
+        assertTrue(runLog.contains("occam train: interrupted at epoch "), runLog);
+    }
+
     private static boolean hasCheckpoint(Path archive) throws Exception {
         Path run = archive.resolve("checkpoints").resolve("run_id=add-none-s0");
         if (!Files.isDirectory(run)) {

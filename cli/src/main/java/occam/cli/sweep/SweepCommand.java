@@ -368,6 +368,9 @@ public final class SweepCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }
+            err.println(prefix() + "interrupted; each run's log in " + logs + " says where it stopped. The same command"
+                    + " continues: finished runs are kept, unfinished ones resume from their last checkpoint");
+            err.flush();
         }, "occam-sweep-stop-children");
         Runtime.getRuntime().addShutdownHook(stopChildren);
         Slots slots = new Slots(runs.size());
