@@ -67,6 +67,7 @@ class LauncherSignalTest {
         assertTrue(said.contains("occam sweep: interrupted; each run's log in " + out.resolve("logs")), said);
         String runLog = Files.readString(out.resolve("logs").resolve("add-none-s0.log"));
         assertTrue(runLog.contains("occam train: interrupted at epoch "), runLog);
+        assertFalse(runLog.contains("WARNING: Using incubator modules"), "the training child runs without the module:\n" + runLog);
     }
 
     private static boolean hasCheckpoint(Path archive) throws Exception {

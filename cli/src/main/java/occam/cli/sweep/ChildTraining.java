@@ -32,9 +32,14 @@ final class ChildTraining {
     /** The command line of a child JVM training with {@code trainArgs}. */
     static List<String> command(List<String> trainArgs) {
         List<String> command = java(List.of(), TrainCommand.class);
+        // training has no use for the analysis engine's Vector API module, whose JVM warning would open every run's log
+        command.remove(VECTOR_MODULE);
         command.addAll(trainArgs);
         return command;
     }
+
+    /** The option bin/occam starts every JVM with, for the analysis engine's matrix kernel. */
+    private static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
     /**
      * A child JVM like this one (the same Java, JVM options and class path), then {@code options}, running
