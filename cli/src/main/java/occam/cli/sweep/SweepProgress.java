@@ -18,7 +18,6 @@ final class SweepProgress {
     private final PrintWriter err;
     /** "occam sweep: " (or the demo's name, when it runs as a sweep). */
     private final String prefix;
-    private final long startNanos = System.nanoTime();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     /** A running run's own speed is used once it trained this many epochs in this sweep; before, the pooled one. */
     static final int OWN_RATE_EPOCHS = 20;
@@ -101,9 +100,9 @@ final class SweepProgress {
                 running++;
                 int epoch = archive.lastEpoch(e.run.runId());
                 trained += Math.max(0, epoch - e.epochAtLaunch);
-                runSeconds += (now - e.launchNanos) / 1e9;
-                runningNow.add(new Running(Math.max(0, e.run.epochs() - epoch), Math.max(0, epoch - e.epochAtLaunch),
-                        (now - e.launchNanos) / 1e9));
+                double seconds = (now - e.launchNanos) / 1e9;
+                runSeconds += seconds;
+                runningNow.add(new Running(Math.max(0, e.run.epochs() - epoch), Math.max(0, epoch - e.epochAtLaunch), seconds));
                 if (slowest == null || (double) epoch / e.run.epochs() < (double) slowestEpoch / slowest.run.epochs()) {
                     slowest = e;
                     slowestEpoch = epoch;
