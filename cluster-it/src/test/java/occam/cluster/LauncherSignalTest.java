@@ -60,7 +60,8 @@ class LauncherSignalTest {
             assertTrue(System.nanoTime() < deadline, "no checkpoint within 180 s:\n" + Files.readString(err));
             Thread.sleep(50);
         }
-        assertEquals(0, new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start().waitFor());
+        // bash's own kill: a fresh machine need not have procps' kill(1)
+        assertEquals(0, new ProcessBuilder("bash", "-c", "kill -TERM -- -" + p.pid()).start().waitFor());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end after SIGTERM");
         String said = Files.readString(err);
         assertEquals(143, p.exitValue(), said);
