@@ -207,6 +207,7 @@ class CheckpointAnalyzerTest {
                 && c.codec().equals(PaperCodec.NAME)).count(),
                 analysis.rateDistortionFits().get(0).nPoints(), "an epsilon no model meets stays out of the fit");
         assertEquals(analysis.stats().models(), ev.size());
+        assertTrue(analysis.stats().balancedModels() > 0, "the integer codec's pass evaluates balanced-split models, counted apart");
     }
 
     @Test
