@@ -1,5 +1,6 @@
 package occam.analysis.engine;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -173,7 +174,8 @@ public final class CheckpointAnalyzer {
                 if (b != null) {
                     fitPoints.computeIfAbsent(codec, c -> new ArrayList<>()).add(new double[] {epsilon, row.compressedBytes()});
                     CoarseModel model = bestModels.computeIfAbsent(b.id(), i -> grainer.build(i.key(), i.split()));
-                    byte[] message = (paper ? Codec.PAPER : Codec.INTEGER).encode(model, StepSizes.uniform(b.id().key().delta()));
+                    byte[] message = paper ? measurer.paperMessage(b.id().key(), model)
+                            : Codec.INTEGER.encode(model, StepSizes.uniform(b.id().key().delta()));
                     if (message.length != row.compressedBytes()) {
                         throw new IllegalStateException(where + ": the " + codec + " message of the best model at epsilon " + epsilon
                                 + " is " + message.length + " bytes, its size was measured as " + row.compressedBytes());
@@ -402,6 +404,11 @@ public final class CheckpointAnalyzer {
         final LongAdder integerNanos = new LongAdder();
         final LongAdder integerSizes = new LongAdder();
         final Map<CoarseKey, Long> integerBytes = new ConcurrentHashMap<>();
+        /**
+         * The paper codec's messages of the models compressed, so a best's stored message is not compressed a second
+         * time (bzip2 is most of a compression's cost); soft, so large models give the memory back under pressure.
+         */
+        final Map<CoarseKey, SoftReference<byte[]>> paperMessages = new ConcurrentHashMap<>();
         final Map<CoarseKey, Measurement> balanced = new HashMap<>();
         final Map<CoarseKey, Long> balancedIntegerBytes = new HashMap<>();
 
@@ -452,11 +459,19 @@ public final class CheckpointAnalyzer {
             long t0 = cpuNanos();
             CoarseModel model = grainer.build(key);
             long t1 = cpuNanos();
-            long bytes = PaperCodec.compressedSize(model);
+            byte[] message = PaperCodec.encode(model);
+            paperMessages.put(key, new SoftReference<>(message));
             coarseNanos.add(t1 - t0);
             compressNanos.add(cpuNanos() - t1);
             compressions.increment();
-            return bytes;
+            return message.length;
+        }
+
+        /** The paper codec's message of {@code model} (paper split, {@code key}): the one the search compressed, if kept. */
+        byte[] paperMessage(CoarseKey key, CoarseModel model) {
+            SoftReference<byte[]> kept = paperMessages.get(key);
+            byte[] message = kept == null ? null : kept.get();
+            return message != null ? message : PaperCodec.encode(model);
         }
 
         /** The integer codec's size of a balanced-split model (no bzip2), once per key. */
