@@ -19,14 +19,15 @@ import occam.schemas.Example;
  * Measures how settled the default search's answer is on real checkpoints of an archive, one thread each: for
  * every (checkpoint, epsilon, codec) the best size of the default search (x1, or the flags' search), of at least twice its budget (x2: the fewest more levels, up to three,
  * that measure at least twice x1's models; each first does all x1 does),
- * of another search seed (seed 1), and of engine version 1's default search as recorded in
+ * of another search seed (seed 1), and, with {@code --compare-v1}, of engine version 1's default search as recorded in
  * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. That file
  * holds the bests of the lead's archive's {@code add-ours-s0} (keyed by run and step): on another archive's run of
- * the same name the v1 columns compare different checkpoints and mean nothing. Prints
+ * the same name (every demo trains one) the v1 columns would compare different checkpoints, so they are off unless
+ * asked for. Prints
  * the table, the targets' verdicts and the thread CPU time and models of each x1 and x2 search.
  *
  * <p>Usage: {@code SearchConvergence --archive ROOT [--grid-taus N] [--bisection-steps N] [--search-levels N]
- * [--refine-steps N] RUN:STEP,STEP... [RUN:STEP...]} (the flags replace the default search's); {@code --print-bests}
+ * [--refine-steps N] [--compare-v1] RUN:STEP,STEP... [RUN:STEP...]} (the search flags replace the default search's); {@code --print-bests}
  * instead prints the default search's bests as TSV (run, step, epsilon, bytes, source): how the v1 file was
  * recorded, with this class compiled against the engine of commit 3b7c170.
  */
@@ -37,6 +38,7 @@ public final class SearchConvergence {
     public static void main(String[] args) throws IOException {
         String archive = null;
         boolean printBests = false;
+        boolean compareV1 = false;
         List<String> targets = new ArrayList<>();
         AnalysisSettings d = AnalysisSettings.defaults();
         int gridTaus = d.gridTaus();
@@ -47,6 +49,7 @@ public final class SearchConvergence {
             switch (args[i]) {
                 case "--archive" -> archive = args[++i];
                 case "--print-bests" -> printBests = true;
+                case "--compare-v1" -> compareV1 = true;
                 case "--grid-taus" -> gridTaus = Integer.parseInt(args[++i]);
                 case "--bisection-steps" -> bisectionSteps = Integer.parseInt(args[++i]);
                 case "--search-levels" -> levels = Integer.parseInt(args[++i]);
@@ -55,12 +58,12 @@ public final class SearchConvergence {
             }
         }
         if (archive == null || targets.isEmpty()) {
-            throw new IllegalArgumentException("usage: SearchConvergence --archive ROOT [--print-bests] RUN:STEP,STEP...");
+            throw new IllegalArgumentException("usage: SearchConvergence --archive ROOT [--print-bests] [--compare-v1] RUN:STEP,STEP...");
         }
         Archive a = new Archive(Path.of(archive));
         AnalysisSettings x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
         AnalysisSettings seedB = x1.withSeed(x1.seed() + 1);
-        Map<String, Long> v1 = printBests ? Map.of() : v1Bests();
+        Map<String, Long> v1 = compareV1 && !printBests ? v1Bests() : Map.of();
         if (!printBests) {
             System.out.println("default: " + x1.canonicalString());
             System.out.println("x2: the fewest more levels (up to 3) that measure at least twice x1's models; seed B: seed " + seedB.seed()
@@ -144,7 +147,9 @@ public final class SearchConvergence {
                     + " (target no); seed B changes a best by at most %.1f %% (target 5 %%)%n", codec, 100 * worstX2.get(codec),
                     x2Larger.get(codec), 100 * worstSeed.get(codec));
         }
-        System.out.println(worstV1 == Double.NEGATIVE_INFINITY ? "no regression: no v1 bests recorded for these checkpoints"
+        System.out.println(!compareV1 ? "no regression: not compared (engine v1's bests are recorded for the lead's archive's"
+                + " checkpoints only; --compare-v1 compares them when ARCHIVE is that archive)"
+                : worstV1 == Double.NEGATIVE_INFINITY ? "no regression: no v1 bests recorded for these checkpoints"
                 : String.format("no regression: the worst x1 best is %+.1f %% against v1's default (target <= +1 %%)", 100 * worstV1));
         System.out.println("epsilons no model met (naive stands in): " + naive);
         System.out.println("cost of the default search, one thread:");
