@@ -201,9 +201,9 @@ public final class CheckpointAnalyzer {
                     fit.slopeA(), fit.interceptB(), fit.rSquared(), fit.points(), codec));
         }
 
-        AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), measurer.balanced.size(), (int) measurer.compressions.sum(),
-                t2 - t1, t1 - t0, measurer.coarseNanos.sum(), measurer.lossNanos.sum(), measurer.compressNanos.sum(), (int) measurer.integerSizes.sum(),
-                measurer.integerNanos.sum(), System.nanoTime() - wall0);
+        AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), measurer.balanced.size(),
+                (int) measurer.compressions.sum(), t2 - t1, t1 - t0, measurer.coarseNanos.sum(), measurer.lossNanos.sum(),
+                measurer.compressNanos.sum(), (int) measurer.integerSizes.sum(), measurer.integerNanos.sum(), System.nanoTime() - wall0);
         return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fits, models, stats);
     }
 

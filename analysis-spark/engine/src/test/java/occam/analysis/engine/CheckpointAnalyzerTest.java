@@ -207,7 +207,8 @@ class CheckpointAnalyzerTest {
                 && c.codec().equals(PaperCodec.NAME)).count(),
                 analysis.rateDistortionFits().get(0).nPoints(), "an epsilon no model meets stays out of the fit");
         assertEquals(analysis.stats().models(), ev.size());
-        assertTrue(analysis.stats().balancedModels() > 0, "the integer codec's pass evaluates balanced-split models, counted apart");
+        assertTrue(analysis.stats().balancedModels() > 0,
+                "the integer codec's pass evaluates balanced-split models, counted apart");
     }
 
     @Test

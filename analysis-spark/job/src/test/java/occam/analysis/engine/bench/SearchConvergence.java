@@ -17,19 +17,19 @@ import occam.schemas.Example;
 
 /**
  * Measures how settled the default search's answer is on real checkpoints of an archive, one thread each: for
- * every (checkpoint, epsilon, codec) the best size of the default search (x1, or the flags' search), of at least twice its budget (x2: the fewest more levels, up to three,
- * that measure at least twice x1's models; each first does all x1 does),
- * of another search seed (seed 1), and, with {@code --compare-v1}, of engine version 1's default search as recorded in
- * {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint. That file
- * holds the bests of the lead's archive's {@code add-ours-s0} (keyed by run and step): on another archive's run of
- * the same name (every demo trains one) the v1 columns would compare different checkpoints, so they are off unless
- * asked for. Prints
- * the table, the targets' verdicts and the thread CPU time and models of each x1 and x2 search.
+ * every (checkpoint, epsilon, codec) the best size of the default search (x1, or the flags' search), of at least
+ * twice its budget (x2: the fewest more levels, up to three, that measure at least twice x1's models; each first does
+ * all x1 does), of another search seed (seed 1), and, with {@code --compare-v1}, of engine version 1's default search
+ * as recorded in {@code convergence/engine-v1-default-bests.tsv} (test resources) where that file has the checkpoint.
+ * That file holds the bests of the lead's archive's {@code add-ours-s0} (keyed by run and step): on another archive's
+ * run of the same name (every demo trains one) the v1 columns would compare different checkpoints, so they are off
+ * unless asked for. Prints the table, the targets' verdicts and the thread CPU time and models of each x1 and x2
+ * search.
  *
  * <p>Usage: {@code SearchConvergence --archive ROOT [--grid-taus N] [--bisection-steps N] [--search-levels N]
- * [--refine-steps N] [--compare-v1] RUN:STEP,STEP... [RUN:STEP...]} (the search flags replace the default search's); {@code --print-bests}
- * instead prints the default search's bests as TSV (run, step, epsilon, bytes, source): how the v1 file was
- * recorded, with this class compiled against the engine of commit 3b7c170.
+ * [--refine-steps N] [--compare-v1] RUN:STEP,STEP... [RUN:STEP...]} (the search flags replace the default
+ * search's); {@code --print-bests} instead prints the default search's bests as TSV (run, step, epsilon, bytes,
+ * source): how the v1 file was recorded, with this class compiled against the engine of commit 3b7c170.
  */
 public final class SearchConvergence {
 
@@ -58,7 +58,8 @@ public final class SearchConvergence {
             }
         }
         if (archive == null || targets.isEmpty()) {
-            throw new IllegalArgumentException("usage: SearchConvergence --archive ROOT [--print-bests] [--compare-v1] RUN:STEP,STEP...");
+            throw new IllegalArgumentException(
+                    "usage: SearchConvergence --archive ROOT [--print-bests] [--compare-v1] RUN:STEP,STEP...");
         }
         Archive a = new Archive(Path.of(archive));
         AnalysisSettings x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
