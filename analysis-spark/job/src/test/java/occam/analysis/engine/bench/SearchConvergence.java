@@ -35,7 +35,48 @@ public final class SearchConvergence {
 
     private SearchConvergence() {}
 
+    /** Bad usage: one line naming the argument and what is expected, exit status 2, before any work. */
+    static final class Usage extends RuntimeException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) throws IOException {
+        try {
+            run(args);
+        } catch (Usage e) {
+            System.err.println("convergence: " + e.getMessage() + " (usage: --archive ROOT [--grid-taus N] [--bisection-steps N]"
+                    + " [--search-levels N] [--refine-steps N] [--print-bests] [--compare-v1] RUN:STEP,STEP...)");
+            System.exit(2);
+        }
+    }
+
+    private static Usage usage(String message) {
+        return new Usage(message);
+    }
+
+    private static int positive(String what, String value) {
+        int n = nonNegative(what, value);
+        if (n < 1) {
+            throw usage(what + " " + value + ": expected an integer >= 1");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String what, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the line below says what is expected
+        }
+        throw usage(what + " " + value + ": expected an integer >= 0");
+    }
+
+    static void run(String[] args) throws IOException {
         String archive = null;
         boolean printBests = false;
         boolean compareV1 = false;
@@ -46,23 +87,65 @@ public final class SearchConvergence {
         int levels = d.levels();
         int refinementSteps = d.refinementSteps();
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
+            String arg = args[i];
+            if (arg.startsWith("--") && !arg.equals("--print-bests") && !arg.equals("--compare-v1") && i + 1 >= args.length) {
+                throw usage(arg + ": expected a value after it");
+            }
+            switch (arg) {
                 case "--archive" -> archive = args[++i];
                 case "--print-bests" -> printBests = true;
                 case "--compare-v1" -> compareV1 = true;
-                case "--grid-taus" -> gridTaus = Integer.parseInt(args[++i]);
-                case "--bisection-steps" -> bisectionSteps = Integer.parseInt(args[++i]);
-                case "--search-levels" -> levels = Integer.parseInt(args[++i]);
-                case "--refine-steps" -> refinementSteps = Integer.parseInt(args[++i]);
-                default -> targets.add(args[i]);
+                case "--grid-taus" -> gridTaus = positive(arg, args[++i]);
+                case "--bisection-steps" -> bisectionSteps = positive(arg, args[++i]);
+                case "--search-levels" -> levels = positive(arg, args[++i]);
+                case "--refine-steps" -> refinementSteps = nonNegative(arg, args[++i]);
+                default -> {
+                    if (arg.startsWith("--")) {
+                        throw usage(arg + ": unknown flag");
+                    }
+                    targets.add(arg);
+                }
             }
         }
         if (archive == null || targets.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "usage: SearchConvergence --archive ROOT [--print-bests] [--compare-v1] RUN:STEP,STEP...");
+            throw usage("expected --archive ROOT and at least one RUN:STEP,STEP...");
+        }
+        if (!java.nio.file.Files.isDirectory(Path.of(archive))) {
+            throw usage("--archive " + archive + ": no such directory");
+        }
+        Map<String, List<Integer>> checkpoints = new java.util.LinkedHashMap<>();
+        for (String target : targets) {
+            String[] f = target.split(":");
+            if (f.length != 2 || f[0].isEmpty()) {
+                throw usage(target + ": expected RUN:STEP,STEP...");
+            }
+            List<Integer> steps = checkpoints.computeIfAbsent(f[0], r -> new ArrayList<>());
+            for (String step : f[1].split(",")) {
+                if (!step.matches("[0-9]{1,9}")) {
+                    throw usage(target + ": step " + step + " is not an integer >= 0");
+                }
+                steps.add(Integer.parseInt(step));
+            }
         }
         Archive a = new Archive(Path.of(archive));
-        AnalysisSettings x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
+        List<String> runs = a.runIds();
+        for (Map.Entry<String, List<Integer>> target : checkpoints.entrySet()) {
+            if (!runs.contains(target.getKey())) {
+                throw usage(target.getKey() + ": no such run in " + archive + " (runs: " + String.join(", ", runs) + ")");
+            }
+            List<Integer> saved = a.checkpointSteps(target.getKey());
+            for (int step : target.getValue()) {
+                if (!saved.contains(step)) {
+                    throw usage(target.getKey() + ":" + step + ": no such checkpoint (steps: " + saved + ")");
+                }
+            }
+        }
+        AnalysisSettings x1;
+        try {
+            x1 = d.withSearch(gridTaus, bisectionSteps, levels, refinementSteps);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         AnalysisSettings seedB = x1.withSeed(x1.seed() + 1);
         Map<String, Long> v1 = compareV1 && !printBests ? v1Bests() : Map.of();
         if (!printBests) {
@@ -77,13 +160,11 @@ public final class SearchConvergence {
         Map<String, Boolean> x2Larger = new java.util.TreeMap<>();
         int naive = 0;
         List<String> costs = new ArrayList<>();
-        for (String target : targets) {
-            String[] f = target.split(":");
-            String runId = f[0];
+        for (Map.Entry<String, List<Integer>> target : checkpoints.entrySet()) {
+            String runId = target.getKey();
             List<Example> train = a.readExamples(runId).stream().filter(Example::train).toList();
             RunContext run = RunContext.of(a.readRun(runId), train);
-            for (String s : f[1].split(",")) {
-                int step = Integer.parseInt(s);
+            for (int step : target.getValue()) {
                 var checkpoint = a.readCheckpoint(runId, step);
                 long c0 = cpuNanos();
                 CheckpointAnalysis one = CheckpointAnalyzer.analyze(run, checkpoint, x1, 1);
