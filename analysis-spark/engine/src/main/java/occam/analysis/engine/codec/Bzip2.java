@@ -1,32 +1,27 @@
 package occam.analysis.engine.codec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
-/** bzip2 at block size 9 (900 kB, as {@code bzip2 -9}), through Commons Compress; output the CLI can read. */
+/**
+ * bzip2 at block size 9 (900 kB, as {@code bzip2 -9}); output the CLI can read. Compression writes Commons
+ * Compress's exact stream ({@link Bzip2Writer}) with a linear-time rotation sort ({@link RotationSort}): Commons'
+ * own sort took most of the search's compression time on coarse models, whose long repeats it compares byte by
+ * byte. Decompression is Commons Compress's.
+ */
 public final class Bzip2 {
-
-    /** Block size in units of 100 kB: the {@code -9} of the command line. */
-    public static final int BLOCK_SIZE = 9;
 
     private Bzip2() {}
 
     public static byte[] compress(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 3));
-        write(data, out);
-        return out.toByteArray();
+        return Bzip2Writer.compress(data, RotationSort::order);
     }
 
     /** The compressed size without keeping the compressed bytes. */
     public static long compressedSize(byte[] data) {
-        CountingOutputStream out = new CountingOutputStream();
-        write(data, out);
-        return out.count;
+        return Bzip2Writer.compressedSize(data, RotationSort::order);
     }
 
     public static byte[] decompress(byte[] compressed) {
@@ -34,28 +29,6 @@ public final class Bzip2 {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("not a valid bzip2 stream (" + compressed.length + " bytes)", e);
-        }
-    }
-
-    private static void write(byte[] data, OutputStream sink) {
-        try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(sink, BLOCK_SIZE)) {
-            bz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException("bzip2 of " + data.length + " bytes in memory failed", e);
-        }
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
         }
     }
 }
