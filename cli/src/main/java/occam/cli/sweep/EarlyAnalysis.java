@@ -15,11 +15,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import occam.cli.Occam;
 
 /**
@@ -68,13 +70,25 @@ final class EarlyAnalysis {
         this.prefix = prefix;
     }
 
-    /** {@code occam analyze ARGS} in a JVM like this one, without the Spark UI (nobody watches it). */
+    /**
+     * {@code occam analyze ARGS} in a JVM like this one, without the Spark UI (nobody watches it), at the lowest
+     * scheduling priority where {@code nice} exists: it is to use what the training leaves idle, and a training run
+     * is not always one busy thread (ours' spectral penalty decomposes beside the updates), and at equal priority it
+     * slowed the demo's ours by more than its early checkpoints won back (README). {@code nice} replaces itself with
+     * the JVM, so the sweep's signals reach the JVM.
+     */
     static List<String> command(List<String> analyzeArgs) {
-        List<String> command = ChildTraining.java(List.of("-Dspark.ui.enabled=false"), Occam.class);
+        List<String> command = new ArrayList<>();
+        NICE.ifPresent(nice -> command.addAll(List.of(nice.toString(), "-n", "19")));
+        command.addAll(ChildTraining.java(List.of("-Dspark.ui.enabled=false"), Occam.class));
         command.add("analyze");
         command.addAll(analyzeArgs);
         return command;
     }
+
+    /** coreutils' nice, where it is (every Linux and macOS has it; Windows has not). */
+    private static final Optional<Path> NICE = Stream.of("/usr/bin/nice", "/bin/nice")
+            .map(Path::of).filter(Files::isExecutable).findFirst();
 
     /**
      * Starts an analysis of {@code trained} (runs that finished training) at {@code local[cores]}, unless one is

@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
                     + " interrupted one continues. A failed run is reported and the others go on.",
             "Once no run is left to start, the runs that finished are analysed on the idle slots' cores while the"
                     + " last ones train (occam analyze --runs <finished> --master local[n], output in"
-                    + " <out>/logs/early-analysis.log); when the training ends it is stopped, keeping the checkpoints"
+                    + " <out>/logs/early-analysis.log), at the lowest scheduling priority (nice 19) so that it takes"
+                    + " only the CPU the training leaves idle; when the training ends it is stopped, keeping the checkpoints"
                     + " it finished, and the analysis of the whole archive does the rest. Not with --no-analyze, a"
                     + " master that is not local, or --force, --runs or --dry-run in --analyze-options.",
             "Arguments can come from a file, one or more per line (# starts a comment): occam sweep @FILE."},
