@@ -270,13 +270,7 @@ class Bzip2WriterTest {
     @Test
     void quantizedFloat32Model() {
         // little-endian float32 multiples k x delta of small integers, most of them 0: what a coarse model is
-        Random random = new Random(109);
-        ByteBuffer buf = ByteBuffer.allocate(4 * 262_144).order(ByteOrder.LITTLE_ENDIAN);
-        while (buf.hasRemaining()) {
-            int k = random.nextInt(10) < 6 ? 0 : (int) Math.round(random.nextGaussian() * 4);
-            buf.putFloat(k * 0.0125f);
-        }
-        assertSameAsCommons(buf.array());
+        assertSameAsCommons(FloatBlocks.quantized(new Random(109), 262_144, 0.0125f, 4));
     }
 
     @Test
@@ -305,11 +299,8 @@ class Bzip2WriterTest {
     void theProductsRotationSortGivesCommonsBytes() {
         // Bzip2 as the codecs call it (RotationSort, not the reference sort): the stream and the counted size
         Random random = new Random(111);
-        ByteBuffer buf = ByteBuffer.allocate(4 * 300_000).order(ByteOrder.LITTLE_ENDIAN);
-        while (buf.hasRemaining()) {
-            int k = random.nextInt(10) < 6 ? 0 : (int) Math.round(random.nextGaussian() * 3);
-            buf.putFloat(buf.position() < 400_000 ? (float) (random.nextGaussian() * 0.05) : k * 0.0125f);
-        }
+        ByteBuffer buf = ByteBuffer.allocate(4 * 300_000);
+        buf.put(FloatBlocks.dense(random, 100_000, 0.05)).put(FloatBlocks.quantized(random, 200_000, 0.0125f, 3));
         byte[] data = buf.array();
         byte[] expected = commons(data);
         assertArrayEquals(expected, Bzip2.compress(data));

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -62,13 +60,7 @@ class RotationSortTest {
     @Test
     void sortsAQuantizedFloatBlock() {
         // what bzip2 sees in practice: float32 multiples of a step, many zeros, long equal stretches
-        Random random = new Random(5);
-        ByteBuffer buf = ByteBuffer.allocate(4 * 60_000).order(ByteOrder.LITTLE_ENDIAN);
-        while (buf.hasRemaining()) {
-            int k = random.nextInt(10) < 6 ? 0 : (int) Math.round(random.nextGaussian() * 3);
-            buf.putFloat(k * 0.0125f);
-        }
-        byte[] b = buf.array();
+        byte[] b = FloatBlocks.quantized(new Random(5), 60_000, 0.0125f, 3);
         assertSorted(b, b.length, RotationSort.order(b, b.length));
     }
 
