@@ -124,12 +124,13 @@ public final class CheckpointAnalyzer {
             for (int e = 0; e < epsilons.size(); e++) {
                 pass.explore(starts.get(e), epsilons.get(e));
             }
-            // and each epsilon on the configurations the other epsilons start from: the balanced split moves the
+            // and each epsilon on the configurations its neighbouring epsilons start from: the balanced split moves the
             // boundary, so a neighbour's configuration is often smaller (measured: add-ours-s0@1000, epsilon 0.0625,
-            // 20,429 B on its own start's configuration, 17,964 B on that of epsilon 0.125)
+            // 20,429 B on its own start's configuration, 17,964 B on that of epsilon 0.125). Every epsilon's start
+            // measured 69 % more balanced models at add-ours-s0@542 (240 against 142) for one best 2.2 % smaller.
             for (int e = 0; e < epsilons.size(); e++) {
-                for (SearchResult.Point<CoarseKey, Measurement> other : starts) {
-                    pass.exploreConfiguration(other, epsilons.get(e));
+                for (int other = Math.max(0, e - 1); other <= Math.min(epsilons.size() - 1, e + 1); other++) {
+                    pass.exploreConfiguration(starts.get(other), epsilons.get(e));
                 }
             }
             passes.add(pass);
