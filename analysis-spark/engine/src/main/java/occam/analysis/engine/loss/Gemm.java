@@ -30,6 +30,9 @@ final class Gemm {
 
         /** out[j] = {@link Exp#negative}(z[j] - shift) for j < n, bit for bit (shift >= every z[j]). */
         void exps(float[] z, int n, double shift, double[] out);
+
+        /** out[i] = {@link Gemm#dots}'s sum of a[c] rows[i][c], c < n, for i < count. */
+        void dots(float[] a, float[][] rows, int count, int n, double[] out);
     }
 
     /** The plain-Java kernel (C2 auto-vectorization). */
@@ -60,6 +63,16 @@ final class Gemm {
         public void exps(float[] z, int n, double shift, double[] out) {
             for (int j = 0; j < n; j++) {
                 out[j] = Exp.negative(z[j] - shift);
+            }
+        }
+
+        @Override
+        public void dots(float[] a, float[][] rows, int count, int n, double[] out) {
+            float[] partial = new float[PAD];
+            for (int i = 0; i < count; i++) {
+                java.util.Arrays.fill(partial, 0f);
+                addProducts(a, rows[i], 0, n, partial);
+                out[i] = combine(partial);
             }
         }
     };
@@ -109,6 +122,34 @@ final class Gemm {
     /** {@link Kernel#weightedSums} on this JVM's kernel. */
     static void weightedSums(float[][] weights, float[][] rows, int count, int n, float[][] ys, int outputs) {
         KERNEL.weightedSums(weights, rows, count, n, ys, outputs);
+    }
+
+    /**
+     * out[i] = sum_c a[c] rows[i][c] for c < n and i < count (the last attention layer's scores), in float32 as
+     * {@link #PAD} partial sums: partial p is the fma chain, in ascending c, of the terms with c mod PAD = p (so a
+     * vector kernel holds them as lanes, whatever its width up to PAD), and they are added in a fixed tree
+     * ({@link #combine}). The same bits on either kernel. The four-chain scalar loop it replaced was a tenth of a
+     * 2-layer search's samples.
+     */
+    static void dots(float[] a, float[][] rows, int count, int n, double[] out) {
+        KERNEL.dots(a, rows, count, n, out);
+    }
+
+    /** partial[c mod PAD] = fma(a[c], b[c], partial[c mod PAD]) for c in [from, n), in ascending c. */
+    static void addProducts(float[] a, float[] b, int from, int n, float[] partial) {
+        for (int c = from; c < n; c++) {
+            partial[c & (PAD - 1)] = Math.fma(a[c], b[c], partial[c & (PAD - 1)]);
+        }
+    }
+
+    /** The {@link #PAD} partial sums added pairwise, p with p + 8, then p + 4, p + 2 and p + 1 (partial is overwritten). */
+    static double combine(float[] partial) {
+        for (int half = PAD / 2; half >= 1; half /= 2) {
+            for (int p = 0; p < half; p++) {
+                partial[p] += partial[p + half];
+            }
+        }
+        return partial[0];
     }
 
     static void plainWeightedSum(float[] weights, float[][] rows, int count, int n, float[] y) {

@@ -69,7 +69,7 @@ final class LastLayer {
             for (int j = 0; j < seqLen; j++) {
                 rows[j] = in[ex * seqLen + j];
             }
-            Floats.dots(ws.key[ex], rows, seqLen, d, e);
+            Gemm.dots(ws.key[ex], rows, seqLen, d, e);
             for (int j = 0; j < seqLen; j++) {
                 e[j] *= scale;
             }

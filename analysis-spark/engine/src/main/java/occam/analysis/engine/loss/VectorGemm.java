@@ -101,6 +101,50 @@ final class VectorGemm implements Gemm.Kernel {
     }
 
     /**
+     * {@link Gemm#dots}: lane l of a vector at column c + q L holds partial q L + l (L divides {@link Gemm#PAD}), four
+     * rows at a time so that four fma chains are in flight; the last columns (fewer than PAD) and vectors wider than
+     * PAD go through the plain kernel's steps.
+     */
+    @Override
+    public void dots(float[] a, float[][] rows, int count, int n, double[] out) {
+        if (L > Gemm.PAD) {
+            Gemm.PLAIN.dots(a, rows, count, n, out);
+            return;
+        }
+        int full = n - n % Gemm.PAD;
+        float[][] partial = new float[4][Gemm.PAD];
+        int i = 0;
+        for (; i < count; i += 4) {
+            int m = Math.min(4, count - i);
+            float[] b0 = rows[i];
+            float[] b1 = rows[i + Math.min(1, m - 1)];
+            float[] b2 = rows[i + Math.min(2, m - 1)];
+            float[] b3 = rows[i + Math.min(3, m - 1)];
+            for (int q = 0; q < Gemm.PAD; q += L) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int c = q; c < full; c += Gemm.PAD) {
+                    FloatVector av = FloatVector.fromArray(S, a, c);
+                    s0 = FloatVector.fromArray(S, b0, c).fma(av, s0);
+                    s1 = FloatVector.fromArray(S, b1, c).fma(av, s1);
+                    s2 = FloatVector.fromArray(S, b2, c).fma(av, s2);
+                    s3 = FloatVector.fromArray(S, b3, c).fma(av, s3);
+                }
+                s0.intoArray(partial[0], q);
+                s1.intoArray(partial[1], q);
+                s2.intoArray(partial[2], q);
+                s3.intoArray(partial[3], q);
+            }
+            for (int r = 0; r < m; r++) {
+                Gemm.addProducts(a, rows[i + r], full, n, partial[r]);
+                out[i + r] = Gemm.combine(partial[r]);
+            }
+        }
+    }
+
+    /**
      * {@link Exp#negative} lane by lane, with the same operations in the same order (multiplications and additions
      * each rounded, no fused ones), so the same bits; a vector holding an argument below {@link Exp#NORMAL} (a
      * subnormal or zero result) or a NaN, and the last arguments, go through the scalar function.

@@ -137,15 +137,37 @@ class GemmTest {
     }
 
     @Test
-    void dotsOfFourRowsAtOnceEqualOneAtATime() {
+    void dotsArePartialSumsByColumnModSixteenOnEitherKernel() {
         Random random = new Random(4);
-        for (int n : new int[] {128, 36, 7}) {
-            float[] a = fill(random, 1, n)[0];
-            float[][] rows = fill(random, 6, n);
-            double[] out = new double[6];
-            Floats.dots(a, rows, 6, n, out);
-            for (int i = 0; i < 6; i++) {
-                assertEquals(Floats.dot(a, 0, rows[i], 0, n), out[i], 0.0, "row " + i + " n=" + n);
+        for (int n : new int[] {128, 36, 16, 7, 0}) {
+            for (int count : new int[] {4, 6, 1}) {
+                float[] a = fill(random, 1, n)[0];
+                float[][] rows = fill(random, count, n);
+                double[] plain = new double[count];
+                double[] kernel = new double[count];
+                Gemm.PLAIN.dots(a, rows, count, n, plain);
+                Gemm.KERNEL.dots(a, rows, count, n, kernel);
+                for (int i = 0; i < count; i++) {
+                    // the contract written out: sixteen fma chains, then the fixed tree
+                    float[] partial = new float[16];
+                    for (int c = 0; c < n; c++) {
+                        partial[c % 16] = Math.fma(a[c], rows[i][c], partial[c % 16]);
+                    }
+                    float[] t = partial.clone();
+                    for (int half = 8; half >= 1; half /= 2) {
+                        for (int p = 0; p < half; p++) {
+                            t[p] = t[p] + t[p + half];
+                        }
+                    }
+                    double exact = 0;
+                    for (int c = 0; c < n; c++) {
+                        exact += (double) a[c] * rows[i][c];
+                    }
+                    String what = "row " + i + " of " + count + ", n=" + n;
+                    assertEquals(t[0], plain[i], 0.0, what);
+                    assertEquals(Double.doubleToRawLongBits(plain[i]), Double.doubleToRawLongBits(kernel[i]), what);
+                    assertEquals(exact, plain[i], 1e-5 * (1 + Math.abs(exact)), what);
+                }
             }
         }
     }
