@@ -70,7 +70,7 @@ final class Gemm {
         public void dots(float[] a, float[][] rows, int count, int n, double[] out) {
             float[] partial = new float[PAD];
             for (int i = 0; i < count; i++) {
-                java.util.Arrays.fill(partial, 0f);
+                Arrays.fill(partial, 0f);
                 addProducts(a, rows[i], 0, n, partial);
                 out[i] = combine(partial);
             }
@@ -142,7 +142,7 @@ final class Gemm {
         }
     }
 
-    /** The {@link #PAD} partial sums added pairwise, p with p + 8, then p + 4, p + 2 and p + 1 (partial is overwritten). */
+    /** The {@link #PAD} partial sums added pairwise in a fixed tree: p with p + PAD/2, then p + PAD/4, ... (partial is overwritten). */
     static double combine(float[] partial) {
         for (int half = PAD / 2; half >= 1; half /= 2) {
             for (int p = 0; p < half; p++) {
