@@ -109,6 +109,8 @@ final class Bzip2Writer {
         /** The RLE1-coded block and which byte values it holds. */
         private final byte[] block;
         private final boolean[] inUse = new boolean[256];
+        /** Per block, the in-use flags of byte values 16r..16r+15, the first in the top bit ({@link #collectRanges}). */
+        private final int[] rangeFlags = new int[16];
         private int combinedCrc;
 
         /** Byte value to its rank among the values in use. */
@@ -221,6 +223,7 @@ final class Bzip2Writer {
             }
             moveToFront(order, n);
             chooseTables();
+            collectRanges();
             long bits = blockBits();
             if (out != null) {
                 out.ensure(bits);
@@ -430,7 +433,7 @@ final class Bzip2Writer {
             int alpha = alphaSize;
             long bits = 48 + 32 + 1 + 24 + 16 + 3 + 15;
             for (int r = 0; r < 16; r++) {
-                if (rangeBits(r) != 0) {
+                if (rangeFlags[r] != 0) {
                     bits += 16;
                 }
             }
@@ -453,13 +456,15 @@ final class Bzip2Writer {
             return bits;
         }
 
-        /** The in-use flags of byte values 16r..16r+15, the first in the top bit. */
-        private int rangeBits(int r) {
-            int bits = 0;
-            for (int k = 0; k < 16; k++) {
-                bits = bits << 1 | (inUse[16 * r + k] ? 1 : 0);
+        /** Fills {@link #rangeFlags} from the block's in-use bytes: once per block, for counting and for writing. */
+        private void collectRanges() {
+            for (int r = 0; r < 16; r++) {
+                int bits = 0;
+                for (int k = 0; k < 16; k++) {
+                    bits = bits << 1 | (inUse[16 * r + k] ? 1 : 0);
+                }
+                rangeFlags[r] = bits;
             }
-            return bits;
         }
 
         /** Moves table t to the front of the selector list; returns where it was. */
@@ -484,13 +489,12 @@ final class Bzip2Writer {
 
             int ranges = 0;
             for (int r = 0; r < 16; r++) {
-                ranges = ranges << 1 | (rangeBits(r) != 0 ? 1 : 0);
+                ranges = ranges << 1 | (rangeFlags[r] != 0 ? 1 : 0);
             }
             w.put(16, ranges);
             for (int r = 0; r < 16; r++) {
-                int bits = rangeBits(r);
-                if (bits != 0) {
-                    w.put(16, bits);
+                if (rangeFlags[r] != 0) {
+                    w.put(16, rangeFlags[r]);
                 }
             }
 

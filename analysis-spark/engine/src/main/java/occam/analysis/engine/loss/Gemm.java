@@ -31,8 +31,8 @@ final class Gemm {
         /** out[j] = {@link Exp#negative}(z[j] - shift) for j < n, bit for bit (shift >= every z[j]). */
         void exps(float[] z, int n, double shift, double[] out);
 
-        /** out[i] = {@link Gemm#dots}'s sum of a[c] rows[i][c], c < n, for i < count. */
-        void dots(float[] a, float[][] rows, int count, int n, double[] out);
+        /** out[i] = {@link Gemm#dots}'s sum of a[c] rows[i][c], c < n, for i < count; {@code partial}: 4 x PAD scratch. */
+        void dots(float[] a, float[][] rows, int count, int n, double[] out, float[][] partial);
     }
 
     /** The plain-Java kernel (C2 auto-vectorization). */
@@ -67,12 +67,11 @@ final class Gemm {
         }
 
         @Override
-        public void dots(float[] a, float[][] rows, int count, int n, double[] out) {
-            float[] partial = new float[PAD];
+        public void dots(float[] a, float[][] rows, int count, int n, double[] out, float[][] partial) {
             for (int i = 0; i < count; i++) {
-                Arrays.fill(partial, 0f);
-                addProducts(a, rows[i], 0, n, partial);
-                out[i] = combine(partial);
+                Arrays.fill(partial[0], 0f);
+                addProducts(a, rows[i], 0, n, partial[0]);
+                out[i] = combine(partial[0]);
             }
         }
     };
@@ -129,10 +128,16 @@ final class Gemm {
      * {@link #PAD} partial sums: partial p is the fma chain, in ascending c, of the terms with c mod PAD = p (so a
      * vector kernel holds them as lanes, whatever its width up to PAD), and they are added in a fixed tree
      * ({@link #combine}). The same bits on either kernel. The four-chain scalar loop it replaced was a tenth of a
-     * 2-layer search's samples.
+     * 2-layer search's samples. {@code partial} is scratch of {@link #dotsScratch}'s shape, made once per caller: the
+     * scores are taken per example and head, tens of thousands of times per model.
      */
-    static void dots(float[] a, float[][] rows, int count, int n, double[] out) {
-        KERNEL.dots(a, rows, count, n, out);
+    static void dots(float[] a, float[][] rows, int count, int n, double[] out, float[][] partial) {
+        KERNEL.dots(a, rows, count, n, out, partial);
+    }
+
+    /** Scratch for {@link #dots}: four rows of {@link #PAD} partial sums. */
+    static float[][] dotsScratch() {
+        return new float[4][PAD];
     }
 
     /** partial[c mod PAD] = fma(a[c], b[c], partial[c mod PAD]) for c in [from, n), in ascending c. */

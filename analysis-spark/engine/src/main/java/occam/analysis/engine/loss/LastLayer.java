@@ -63,13 +63,14 @@ final class LastLayer {
         int d = p.d();
         float scale = p.scale();
         double[] e = new double[seqLen]; // the attention weights
+        float[][] partial = Gemm.dotsScratch();
         float[] weights = new float[seqLen];
         float[][] rows = new float[seqLen][]; // x_j
         for (int ex = 0; ex < p.slots().examples(); ex++) {
             for (int j = 0; j < seqLen; j++) {
                 rows[j] = in[ex * seqLen + j];
             }
-            Gemm.dots(ws.key[ex], rows, seqLen, d, e);
+            Gemm.dots(ws.key[ex], rows, seqLen, d, e, partial);
             for (int j = 0; j < seqLen; j++) {
                 e[j] *= scale;
             }

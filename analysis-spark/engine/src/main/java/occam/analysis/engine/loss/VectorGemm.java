@@ -106,13 +106,12 @@ final class VectorGemm implements Gemm.Kernel {
      * PAD go through the plain kernel's steps.
      */
     @Override
-    public void dots(float[] a, float[][] rows, int count, int n, double[] out) {
+    public void dots(float[] a, float[][] rows, int count, int n, double[] out, float[][] partial) {
         if (L > Gemm.PAD) {
-            Gemm.PLAIN.dots(a, rows, count, n, out);
+            Gemm.PLAIN.dots(a, rows, count, n, out, partial);
             return;
         }
         int full = n - n % Gemm.PAD;
-        float[][] partial = new float[4][Gemm.PAD];
         int i = 0;
         for (; i < count; i += 4) {
             int m = Math.min(4, count - i);

@@ -145,8 +145,8 @@ class GemmTest {
                 float[][] rows = fill(random, count, n);
                 double[] plain = new double[count];
                 double[] kernel = new double[count];
-                Gemm.PLAIN.dots(a, rows, count, n, plain);
-                Gemm.KERNEL.dots(a, rows, count, n, kernel);
+                Gemm.PLAIN.dots(a, rows, count, n, plain, Gemm.dotsScratch());
+                Gemm.KERNEL.dots(a, rows, count, n, kernel, Gemm.dotsScratch());
                 for (int i = 0; i < count; i++) {
                     // the contract written out: sixteen fma chains, then the fixed tree
                     float[] partial = new float[16];
