@@ -10,6 +10,8 @@ package occam.analysis.engine;
  * @param balancedModels models on the balanced factor split that the integer codec's pass built and evaluated (their loss
  *     time is in {@code lossNanos} too)
  * @param compressed of those, the models compressed (only those that could become a best)
+ * @param sameFunction of the models of either split, those whose loss was not evaluated: a model measured before computes the
+ *     same function (they differ only in triplets quantized to nothing); their time is in {@code lossNanos}
  * @param integerSized models sized by the integer codec (the compressed ones and the balanced-split candidates)
  */
 public record AnalysisStats(
@@ -21,6 +23,7 @@ public record AnalysisStats(
         long baselineNanos,
         long coarseNanos,
         long lossNanos,
+        int sameFunction,
         long compressNanos,
         int integerSized,
         long integerNanos,
@@ -29,10 +32,11 @@ public record AnalysisStats(
     @Override
     public String toString() {
         return String.format("%d models (%d compressed) and %d on the balanced split on %d thread(s) in %.2f s: SVD %.0f ms, "
-                        + "baseline %.0f ms; CPU coarse-graining %.2f s, loss %.2f s (%.1f ms per model of either split), "
+                        + "baseline %.0f ms; CPU coarse-graining %.2f s, loss %.2f s (%.1f ms per model of either split, "
+                        + "%d of them the same function as one evaluated), "
                         + "bzip2 %.2f s (%.1f ms per compressed model), integer codec %.2f s (%.1f ms per model sized, %d sized)",
                 models, compressed, balancedModels, threads, wallNanos / 1e9, svdNanos / 1e6, baselineNanos / 1e6,
-                coarseNanos / 1e9, lossNanos / 1e9, per(lossNanos, models + balancedModels), compressNanos / 1e9,
+                coarseNanos / 1e9, lossNanos / 1e9, per(lossNanos, models + balancedModels), sameFunction, compressNanos / 1e9,
                 per(compressNanos, compressed), integerNanos / 1e9, per(integerNanos, integerSized), integerSized);
     }
 

@@ -3,6 +3,7 @@ package occam.analysis.engine;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import occam.analysis.engine.loss.LossEvaluator;
 import occam.analysis.engine.loss.LossResult;
 import occam.analysis.engine.lowrank.MatrixSvd;
 import occam.analysis.engine.model.CoarseModel;
+import occam.analysis.engine.model.CoarseTensor;
 import occam.analysis.engine.search.CoarseSearch;
 import occam.analysis.engine.search.DeltaBoundary;
 import occam.analysis.engine.search.SearchPlan;
@@ -206,6 +208,7 @@ public final class CheckpointAnalyzer {
 
         AnalysisStats stats = new AnalysisStats(threads, evaluations.size(), measurer.balanced.size(),
                 (int) measurer.compressions.sum(), t2 - t1, t1 - t0, measurer.coarseNanos.sum(), measurer.lossNanos.sum(),
+                (int) measurer.sameFunction.sum(),
                 measurer.compressNanos.sum(), (int) measurer.integerSizes.sum(), measurer.integerNanos.sum(), System.nanoTime() - wall0);
         return new CheckpointAnalysis(baseline, evaluations, complexity, spectra, fits, models, stats);
     }
@@ -395,6 +398,24 @@ public final class CheckpointAnalyzer {
     record Measurement(double lossNats, double lossIncrease, double accuracy, double dataBits, long coarseValues)
             implements CoarseSearch.Measured {}
 
+    /**
+     * What a coarse model of this checkpoint computes: the factor split, Delta (which fix every dense tensor's values
+     * and each triplet's factors, whatever the rank) and, per matrix, its live triplets ({@code null} when dense). The
+     * loss evaluator leaves dead triplets out, so models of one function have the same loss, bit for bit.
+     */
+    private record ModelFunction(FactorSplit split, double delta, List<BitSet> live) {
+
+        static ModelFunction of(FactorSplit split, double delta, CoarseModel model) {
+            List<BitSet> live = new ArrayList<>();
+            for (CoarseTensor t : model.tensors()) {
+                if (t.dimensions() == 2) {
+                    live.add(t.isFactored() ? t.liveTriplets() : null);
+                }
+            }
+            return new ModelFunction(split, delta, live);
+        }
+    }
+
     /** Builds and evaluates coarse models, and compresses those the search asks for; CPU times summed over threads. */
     private static final class Measurer implements CoarseSearch.Evaluator<CoarseKey, Measurement> {
         final CoarseGrainer grainer;
@@ -413,6 +434,12 @@ public final class CheckpointAnalyzer {
          */
         final Map<CoarseKey, SoftReference<byte[]>> paperMessages = new ConcurrentHashMap<>();
         final Map<CoarseKey, Measurement> balanced = new HashMap<>();
+        /**
+         * Losses by the function a model computes: at a Delta, ranks that differ only in triplets quantized to nothing
+         * are one function (sub-ours-s0@1000: whole runs of the walk's bisections along the tau order).
+         */
+        final Map<ModelFunction, LossResult> losses = new ConcurrentHashMap<>();
+        final LongAdder sameFunction = new LongAdder();
         final Map<CoarseKey, Long> balancedIntegerBytes = new HashMap<>();
 
         Measurer(CoarseGrainer grainer, LossEvaluator evaluator, double baseLoss) {
@@ -444,8 +471,15 @@ public final class CheckpointAnalyzer {
         Measurement measure(CoarseKey key, FactorSplit split) {
             long t0 = cpuNanos();
             CoarseModel model = grainer.build(key, split);
+            ModelFunction function = ModelFunction.of(split, key.delta(), model);
             long t1 = cpuNanos();
-            LossResult r = evaluator.evaluate(model);
+            LossResult r = losses.get(function);
+            if (r == null) {
+                r = evaluator.evaluate(model);
+                losses.putIfAbsent(function, r);
+            } else {
+                sameFunction.increment();
+            }
             long t2 = cpuNanos();
             coarseNanos.add(t1 - t0);
             lossNanos.add(t2 - t1);

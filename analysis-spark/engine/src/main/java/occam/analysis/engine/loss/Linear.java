@@ -1,10 +1,12 @@
 package occam.analysis.engine.loss;
 
+import java.util.Arrays;
 import occam.analysis.engine.model.CoarseTensor;
 
 /**
  * A dense layer y = x W + b with W [in, out] either whole or as factors A [in, k] B [k, out]; factors are applied
- * as (x A) B, which is also cheaper exactly when they were stored (k(in + out) < in x out).
+ * as (x A) B, which is also cheaper exactly when they were stored (k(in + out) < in x out). Triplets that quantized
+ * to nothing ({@link CoarseTensor#liveTriplets}) are left out, so a model's loss depends only on its function.
  */
 final class Linear {
 
@@ -36,8 +38,21 @@ final class Linear {
             throw new IllegalArgumentException("bias of '" + weight.name() + "' has " + bias.length + " values, expected " + out);
         }
         if (weight.isFactored()) {
+            // only the triplets that add anything: models that differ in dead triplets alone give the same bits
             int k = weight.rank();
-            return new Linear(in, out, null, rows(weight.left(), in, k, Gemm.padded(k)), rows(weight.right(), k, out), k, bias);
+            int[] live = weight.liveTriplets().stream().toArray();
+            float[][] left = new float[in][Gemm.padded(live.length)];
+            float[][] right = new float[live.length][];
+            float[] a = weight.left();
+            float[] b = weight.right();
+            for (int t = 0; t < live.length; t++) {
+                int j = live[t];
+                for (int i = 0; i < in; i++) {
+                    left[i][t] = a[i * k + j];
+                }
+                right[t] = Arrays.copyOfRange(b, j * out, (j + 1) * out);
+            }
+            return new Linear(in, out, null, left, right, live.length, bias);
         }
         return new Linear(in, out, rows(weight.values(), in, out), null, null, -1, bias);
     }
@@ -82,12 +97,7 @@ final class Linear {
     }
 
     static float[][] rows(float[] flat, int rows, int cols) {
-        return rows(flat, rows, cols, cols);
-    }
-
-    /** Rows of {@code cols} values, each allocated {@code width} wide (zeros past cols). */
-    static float[][] rows(float[] flat, int rows, int cols, int width) {
-        float[][] out = new float[rows][width];
+        float[][] out = new float[rows][cols];
         for (int i = 0; i < rows; i++) {
             System.arraycopy(flat, i * cols, out[i], 0, cols);
         }

@@ -1,6 +1,7 @@
 package occam.analysis.engine.model;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * One tensor of a coarse model, in float32, stored either dense (row-major values of {@code shape}) or, for a
@@ -102,6 +103,33 @@ public final class CoarseTensor {
     public float[] right() {
         requireFactored();
         return right;
+    }
+
+    /**
+     * The triplets of a factored matrix that add anything to the product: j such that column j of left and row j of
+     * right both hold a nonzero. Quantization zeroes whole small triplets, so models of different ranks at one Delta
+     * are often the same matrix.
+     */
+    public BitSet liveTriplets() {
+        requireFactored();
+        int rows = shape[0];
+        int cols = shape[1];
+        BitSet live = new BitSet(rank);
+        for (int j = 0; j < rank; j++) {
+            if (anyNonZero(left, j, rank, rows) && anyNonZero(right, j * cols, 1, cols)) {
+                live.set(j);
+            }
+        }
+        return live;
+    }
+
+    private static boolean anyNonZero(float[] values, int start, int stride, int count) {
+        for (int i = 0, at = start; i < count; i++, at += stride) {
+            if (values[at] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Scalars stored: every value of a dense tensor, or rank x (m + n) for a factored matrix. */

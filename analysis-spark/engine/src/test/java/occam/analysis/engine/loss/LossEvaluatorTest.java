@@ -1,6 +1,7 @@
 package occam.analysis.engine.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,50 @@ class LossEvaluatorTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void deadTripletsAreLeftOutSoOneFunctionHasOneLoss() {
+        ModelSpec spec = TestModels.tiny(2);
+        CoarseModel model = CoarseGrainer.of(spec, CoarseModel.of(spec, TestModels.structured(spec, "dead", 1, 7))).build(0.9, 0.01);
+        CoarseTensor t = model.tensors().stream().filter(x -> x.isFactored() && x.rank() >= 4).findFirst().orElseThrow();
+        int k = t.rank();
+        int m = t.rows();
+        int n = t.cols();
+        // triplet 1 dies by its left column, triplet 2 by its right row: both inside the kept ones
+        float[] left = t.left().clone();
+        float[] right = t.right().clone();
+        for (int i = 0; i < m; i++) {
+            left[i * k + 1] = 0;
+        }
+        java.util.Arrays.fill(right, 2 * n, 3 * n, 0f);
+        CoarseTensor dead = CoarseTensor.factored(t.name(), m, n, k, left, right);
+        assertEquals(java.util.BitSet.valueOf(new long[] {(1L << k) - 1 - 0b110}), dead.liveTriplets());
+        // the same matrix with those triplets removed
+        float[] keptLeft = new float[m * (k - 2)];
+        float[] keptRight = new float[(k - 2) * n];
+        for (int j = 0, c = 0; j < k; j++) {
+            if (j == 1 || j == 2) {
+                continue;
+            }
+            for (int i = 0; i < m; i++) {
+                keptLeft[i * (k - 2) + c] = t.left()[i * k + j];
+            }
+            System.arraycopy(t.right(), j * n, keptRight, c * n, n);
+            c++;
+        }
+        CoarseTensor removed = CoarseTensor.factored(t.name(), m, n, k - 2, keptLeft, keptRight);
+        LossEvaluator evaluator = LossEvaluator.prepare(spec, train);
+        assertEquals(evaluator.evaluate(replaced(model, removed)), evaluator.evaluate(replaced(model, dead)));
+        assertNotEquals(evaluator.evaluate(model), evaluator.evaluate(replaced(model, dead)), "the triplets did add something");
+    }
+
+    private static CoarseModel replaced(CoarseModel model, CoarseTensor tensor) {
+        List<CoarseTensor> out = new ArrayList<>();
+        for (CoarseTensor t : model.tensors()) {
+            out.add(t.name().equals(tensor.name()) ? tensor : t);
+        }
+        return new CoarseModel(out);
     }
 
     @Test
