@@ -49,7 +49,7 @@ public record AnalysisSettings(
         String codec) implements java.io.Serializable {
 
     /** Bumped whenever the engine would give different numbers for the same settings, so the hash changes. */
-    public static final int ENGINE_VERSION = 11;
+    public static final int ENGINE_VERSION = 12;
 
     public static final List<Double> DEFAULT_EPSILONS = List.of(4.0, 2.0, 1.0, 0.5, 0.25, 0.125, 0.0625);
 

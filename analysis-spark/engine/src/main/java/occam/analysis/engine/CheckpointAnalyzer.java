@@ -259,7 +259,8 @@ public final class CheckpointAnalyzer {
     /**
      * The integer codec's pass over the balanced factor split ({@link FactorSplit}): for each configuration the search
      * found best under the integer codec, the largest valid Delta on the balanced split (bisected from the paper
-     * split's, to {@link DeltaBoundary#width}, the same for every budget), sized by the integer codec. Each configuration's models are measured
+     * split's, to {@link DeltaBoundary#width}, the same for every budget, and looked for once more past the first failure
+     * above it: {@link DeltaBoundary#largestValidPastOneFailure}), sized by the integer codec. Each configuration's models are measured
      * once and serve every epsilon; {@link #explore} runs for every epsilon before {@link #best} chooses, so the
      * choice does not depend on the order of the epsilons.
      */
@@ -294,7 +295,7 @@ public final class CheckpointAnalyzer {
                     r -> new DeltaBoundary<>(plan, d -> measurer.measureBalanced(new CoarseKey(key.ranks(), d)),
                             DeltaBoundary.width(plan)));
             served.computeIfAbsent(epsilon, e -> new HashSet<>()).add(key.ranksKept());
-            Integer j = boundary.largestValid(epsilon, p.delta());
+            Integer j = boundary.largestValidPastOneFailure(epsilon, p.delta());
             if (j != null) {
                 ModelId id = new ModelId(new CoarseKey(key.ranks(), boundary.delta(j)), FactorSplit.BALANCED);
                 sized.computeIfAbsent(id, i -> new Candidate(p.tau(), p.sizedLevel(), i, boundary.at(j),

@@ -44,6 +44,27 @@ class DeltaBoundaryTest {
     }
 
     @Test
+    void onePastTheFirstFailureFindsTheValidDeltaBeyondASingleBump() {
+        // valid below 0.04 except at the one Delta measured just above the start: bisection stops under it
+        int width = DeltaBoundary.width(PLAN);
+        int bump = SearchPlan.FINE / 2;
+        double start = PLAN.delta(bump - width);
+        for (boolean past : new boolean[] {false, true}) {
+            DeltaBoundary<Linear> b = new DeltaBoundary<>(PLAN, d -> new Linear(d >= 0.04 || d == PLAN.delta(bump) ? 2 : 0.5), width);
+            double found = b.delta(past ? b.largestValidPastOneFailure(1.0, start) : b.largestValid(1.0, start));
+            if (past) {
+                assertTrue(found <= 0.04 && found * Math.pow(1000, 1.0 / 128) > 0.04 * 0.999, "past the bump: " + found);
+            } else {
+                assertEquals(start, found, "stops below the bump");
+            }
+        }
+        // two failures in a row: the boundary stays where bisection left it
+        DeltaBoundary<Linear> wide = new DeltaBoundary<>(PLAN,
+                d -> new Linear(d >= 0.04 || d == PLAN.delta(bump) || d == PLAN.delta(bump + width) ? 2 : 0.5), width);
+        assertEquals(start, wide.delta(wide.largestValidPastOneFailure(1.0, start)));
+    }
+
+    @Test
     void laterEpsilonsReuseWhatIsMeasured() {
         DeltaBoundary<Linear> b = new DeltaBoundary<>(PLAN, d -> new Linear(d / 0.04), DeltaBoundary.width(PLAN));
         b.largestValid(1.0, 0.04);

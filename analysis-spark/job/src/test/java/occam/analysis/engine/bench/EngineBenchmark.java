@@ -38,7 +38,7 @@ import occam.schemas.TensorSpec;
  * last one by default) and its run's training split.
  *
  * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]
- * [--levels L]};
+ * [--levels L] [--seed S]};
  * default {@code 1 2 --threads 1 --repeats 7}. Run with {@code --add-modules jdk.incubator.vector} for the Vector
  * API kernel (the benchmark prints which kernel ran).
  */
@@ -52,6 +52,8 @@ public final class EngineBenchmark {
 
     /** The search's levels for the full search ({@code --levels}); 0: the default. */
     private static int levels;
+    /** The search's seed for the full search ({@code --seed}); null: the default. */
+    private static Long seed;
 
     private EngineBenchmark() {}
 
@@ -63,14 +65,22 @@ public final class EngineBenchmark {
         String runId = null;
         Integer step = null;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-                case "--archive" -> archive = args[++i];
-                case "--run" -> runId = args[++i];
-                case "--step" -> step = Integer.parseInt(args[++i]);
-                case "--levels" -> levels = Integer.parseInt(args[++i]);
-                default -> layers.add(Integer.parseInt(args[i]));
+            String flag = args[i];
+            try {
+                switch (flag) {
+                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                    case "--archive" -> archive = args[++i];
+                    case "--run" -> runId = args[++i];
+                    case "--step" -> step = Integer.parseInt(args[++i]);
+                    case "--levels" -> levels = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    default -> layers.add(Integer.parseInt(flag));
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                usage(flag + " needs a value");
+            } catch (NumberFormatException e) {
+                usage(flag.startsWith("--") ? flag + " needs an integer, got '" + args[i] + "'" : "not a flag or a layer count: '" + flag + "'");
             }
         }
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
@@ -143,7 +153,9 @@ public final class EngineBenchmark {
         }
 
         AnalysisSettings settings = levels > 0 ? AnalysisSettings.defaults().withLevels(levels) : AnalysisSettings.defaults();
-        System.out.println("full search, " + (levels > 0 ? levels + " levels, otherwise " : "") + "default settings (" + settings.canonicalString() + "):");
+        settings = seed == null ? settings : settings.withSeed(seed);
+        System.out.println("full search, " + (levels > 0 ? levels + " levels, " : "") + (seed == null ? "" : "seed " + seed + ", ")
+                + (levels > 0 || seed != null ? "otherwise " : "") + "default settings (" + settings.canonicalString() + "):");
         long c0 = cpuNanos();
         CheckpointAnalysis a = CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, p, train), checkpoint, settings, threads);
         long cpu = cpuNanos() - c0;
@@ -168,6 +180,12 @@ public final class EngineBenchmark {
             System.out.printf("  %-7s  %-7s  %-6s  %.3f  %.5f  %,8d  %.4f         %-6d  %-5s  %s%n", r.epsilon(), r.codec(), r.source(),
                     r.tau(), r.delta(), r.compressedBytes(), r.lossIncreaseNats(), r.pointsEvaluated(), r.bestLevel(), r.factorSplit());
         }
+    }
+
+    /** Bad usage: one line, exit status 2, before any work. */
+    private static void usage(String problem) {
+        System.err.println("benchmark engine: " + problem + " (exit status 2)");
+        System.exit(2);
     }
 
     /** The same examples labelled by the model's own prediction. */
