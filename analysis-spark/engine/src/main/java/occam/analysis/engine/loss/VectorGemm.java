@@ -38,9 +38,22 @@ final class VectorGemm implements Gemm.Kernel {
 
     @Override
     public void multiply(float[][] x, int rows, float[][] w, int inner, int cols, float[] bias, float[][] y) {
+        // padded rows (a factor and its scratch) are computed whole vectors wide: see block4
+        int padded = (cols + L - 1) / L * L;
+        int width = padded > cols && fits(w, inner, padded, bias) && holds(y, rows, padded) ? padded : cols;
         int r = 0;
+        int paired = width - width % (2 * L);
+        if (width - paired == L) {
+            // one vector of columns past the 4 x 4 and 4 x 2 tiles (a low-rank factor's product): eight rows at a time,
+            // eight fma chains in flight where four (vector4) left half the FMA units waiting on their latency
+            for (; r + 8 <= rows; r += 8) {
+                block4(x[r], x[r + 1], x[r + 2], x[r + 3], w, inner, paired, bias, false, y[r], y[r + 1], y[r + 2], y[r + 3]);
+                block4(x[r + 4], x[r + 5], x[r + 6], x[r + 7], w, inner, paired, bias, false, y[r + 4], y[r + 5], y[r + 6], y[r + 7]);
+                vector8(x, r, w, inner, paired, bias, y);
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
-            block4(x[r], x[r + 1], x[r + 2], x[r + 3], w, inner, cols, bias, false, y[r], y[r + 1], y[r + 2], y[r + 3]);
+            block4(x[r], x[r + 1], x[r + 2], x[r + 3], w, inner, width, bias, false, y[r], y[r + 1], y[r + 2], y[r + 3]);
         }
         for (; r < rows; r++) {
             row1(x[r], w, inner, cols, bias, y[r]);
@@ -307,6 +320,55 @@ final class VectorGemm implements Gemm.Kernel {
         d1.intoArray(y1, j + 3 * L);
         d2.intoArray(y2, j + 3 * L);
         d3.intoArray(y3, j + 3 * L);
+    }
+
+    /** Columns [j, j + L) of rows r..r+7 (no bias read past it: the caller checked that W and the bias hold j + L). */
+    private static void vector8(float[][] x, int r, float[][] w, int inner, int j, float[] bias, float[][] y) {
+        float[] x0 = x[r];
+        float[] x1 = x[r + 1];
+        float[] x2 = x[r + 2];
+        float[] x3 = x[r + 3];
+        float[] x4 = x[r + 4];
+        float[] x5 = x[r + 5];
+        float[] x6 = x[r + 6];
+        float[] x7 = x[r + 7];
+        FloatVector a0 = start(bias, j);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        for (int k = 0; k < inner; k++) {
+            FloatVector w0 = FloatVector.fromArray(S, w[k], j);
+            a0 = w0.fma(FloatVector.broadcast(S, x0[k]), a0);
+            a1 = w0.fma(FloatVector.broadcast(S, x1[k]), a1);
+            a2 = w0.fma(FloatVector.broadcast(S, x2[k]), a2);
+            a3 = w0.fma(FloatVector.broadcast(S, x3[k]), a3);
+            a4 = w0.fma(FloatVector.broadcast(S, x4[k]), a4);
+            a5 = w0.fma(FloatVector.broadcast(S, x5[k]), a5);
+            a6 = w0.fma(FloatVector.broadcast(S, x6[k]), a6);
+            a7 = w0.fma(FloatVector.broadcast(S, x7[k]), a7);
+        }
+        a0.intoArray(y[r], j);
+        a1.intoArray(y[r + 1], j);
+        a2.intoArray(y[r + 2], j);
+        a3.intoArray(y[r + 3], j);
+        a4.intoArray(y[r + 4], j);
+        a5.intoArray(y[r + 5], j);
+        a6.intoArray(y[r + 6], j);
+        a7.intoArray(y[r + 7], j);
+    }
+
+    /** Whether the first {@code rows} rows of {@code y} hold {@code end} floats each. */
+    private static boolean holds(float[][] y, int rows, int end) {
+        for (int r = 0; r < rows; r++) {
+            if (y[r].length < end) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Columns [j, j + L) of four rows. */

@@ -24,9 +24,11 @@ class GemmTest {
     void vectorKernelGivesThePlainKernelsBits() {
         assumeTrue(Gemm.KERNEL != Gemm.PLAIN, "run with --add-modules jdk.incubator.vector (the module's surefire does)");
         Random random = new Random(2);
-        // the last shapes are factored products: x [rows, in] times a left factor [in, rank], ranks not a multiple of 16
+        // the last shapes are factored products: x [rows, in] times a left factor [in, rank], ranks not a multiple of 16;
+        // eight rows and more with one vector past the paired tiles take the eight-row path (for 8- and 16-float vectors)
         int[][] shapes = {{7, 128, 512}, {5, 512, 128}, {9, 128, 115}, {3, 32, 228}, {6, 17, 3}, {4, 0, 40}, {11, 128, 1},
-            {13, 128, 18}, {8, 512, 55}, {2, 128, 31}, {17, 31, 128}, {5, 128, 15}};
+            {13, 128, 18}, {8, 512, 55}, {2, 128, 31}, {17, 31, 128}, {5, 128, 15}, {19, 128, 10}, {21, 64, 48}, {12, 40, 16},
+            {10, 128, 45}, {27, 128, 24}, {8, 0, 16}};
         for (int[] s : shapes) {
             int rows = s[0];
             int inner = s[1];
