@@ -16,6 +16,8 @@ public final class CoarseTensor {
     private final int rank;
     private final float[] left;
     private final float[] right;
+    /** {@link #liveTriplets}, once found (volatile: published whole to other threads). */
+    private volatile BitSet live;
 
     private CoarseTensor(String name, int[] shape, float[] values, int rank, float[] left, float[] right) {
         this.name = name;
@@ -112,15 +114,26 @@ public final class CoarseTensor {
      */
     public BitSet liveTriplets() {
         requireFactored();
+        BitSet known = live;
+        if (known == null) {
+            // the analysis keys a model's loss by it and the loss applies it: found once per tensor (two threads at once
+            // find the same)
+            known = findLiveTriplets();
+            live = known;
+        }
+        return (BitSet) known.clone();
+    }
+
+    private BitSet findLiveTriplets() {
         int rows = shape[0];
         int cols = shape[1];
-        BitSet live = new BitSet(rank);
+        BitSet found = new BitSet(rank);
         for (int j = 0; j < rank; j++) {
             if (anyNonZero(left, j, rank, rows) && anyNonZero(right, j * cols, 1, cols)) {
-                live.set(j);
+                found.set(j);
             }
         }
-        return live;
+        return found;
     }
 
     private static boolean anyNonZero(float[] values, int start, int stride, int count) {

@@ -437,7 +437,7 @@ public final class CoarseSearch<K, M extends CoarseSearch.Measured> {
                 if (!smallerCompressed && next.screening >= at.screening) {
                     Node best = bests().get(plan.epsilons().indexOf(epsilon));
                     if (rose || next.bytes == null || best == null || next.bytes > RISE * best.bytes) {
-                            break; // the valley's bottom, under both codecs
+                        break; // the valley's bottom, under both codecs
                     }
                     rose = true; // a small rise: look one step further
                 }
