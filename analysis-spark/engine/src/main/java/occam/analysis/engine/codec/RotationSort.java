@@ -1,5 +1,9 @@
 package occam.analysis.engine.codec;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The sorted order of a block's cyclic rotations, which is what the Burrows-Wheeler transform of bzip2 needs, in
  * linear time.
@@ -13,6 +17,12 @@ package occam.analysis.engine.codec;
  */
 final class RotationSort {
 
+    /**
+     * Each thread's work arrays, kept from call to call: a 900 kB block needs about 9 MB of them, which would
+     * otherwise be allocated and zeroed afresh for every block.
+     */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
     private RotationSort() {}
 
     /** The start indices of block[0..n)'s rotations in ascending unsigned lexicographic order. */
@@ -21,11 +31,13 @@ final class RotationSort {
             throw new IllegalArgumentException("block length " + n + " is not in [1, " + block.length + "]");
         }
         int first = leastRotation(block, n);
-        int[] text = new int[n];
+        Workspace work = WORKSPACE.get();
+        int[] text = work.text(n);
         for (int i = 0, j = first; i < n; i++, j = j + 1 == n ? 0 : j + 1) {
             text[i] = block[j] & 0xff;
         }
-        int[] sa = suffixArray(text, 255);
+        int[] sa = new int[n];
+        suffixArray(text, n, 256, sa, work, 0);
         for (int i = 0; i < n; i++) {
             int start = sa[i] + first;
             sa[i] = start >= n ? start - n : start;
@@ -39,14 +51,16 @@ final class RotationSort {
         int j = 1;
         int k = 0;
         while (i < n && j < n && k < n) {
-            int a = block[(i + k) % n] & 0xff;
-            int b = block[(j + k) % n] & 0xff;
-            if (a == b) {
+            int a = i + k;
+            int b = j + k;
+            int x = block[a < n ? a : a - n] & 0xff;
+            int y = block[b < n ? b : b - n] & 0xff;
+            if (x == y) {
                 k++;
                 continue;
             }
             // Every rotation from the losing candidate to candidate + k is beaten by the matching one of the other.
-            if (a > b) {
+            if (x > y) {
                 i += k + 1;
             } else {
                 j += k + 1;
@@ -60,110 +74,199 @@ final class RotationSort {
     }
 
     /**
-     * The suffix array of s (values in [0, upper]), with an implicit end smaller than every value: SA-IS. L-type
-     * positions are larger than the suffix after them, S-type smaller; the leftmost S of each run (LMS) is sorted
-     * first, recursively by naming the substrings between them, and induces the order of all the others.
+     * Fills sa[0..n) with the suffix array of s[0..n) (values in [0, k)), with an implicit end smaller than every
+     * value: SA-IS. L-type positions are larger than the suffix after them, S-type smaller; the leftmost S of each
+     * run (LMS) is sorted first, recursively by naming the substrings between them, and induces the order of all
+     * the others.
+     *
+     * <p>No type array: a value greater than the next makes an L, a smaller one an S, an equal one the next's
+     * type; and in a bucket (the suffixes starting with one value) the L-types come first, so a slot's position
+     * tells its suffix's type.
      */
-    static int[] suffixArray(int[] s, int upper) {
-        int n = s.length;
-        if (n <= 2) {
-            // Of two equal values the later suffix is a prefix of the earlier one, so it ranks first.
-            return n < 2 ? new int[n] : s[0] < s[1] ? new int[] {0, 1} : new int[] {1, 0};
-        }
-        boolean[] sType = new boolean[n];
-        for (int i = n - 2; i >= 0; i--) {
-            sType[i] = s[i] == s[i + 1] ? sType[i + 1] : s[i] < s[i + 1];
-        }
-        // bucketStart[c]: first slot of value c; sStart[c]: first slot of its S-type suffixes.
-        int[] bucketStart = new int[upper + 2];
-        int[] sStart = new int[upper + 1];
-        for (int i = 0; i < n; i++) {
-            if (sType[i]) {
-                bucketStart[s[i] + 1]++;
-            } else {
-                sStart[s[i]]++;
-            }
-        }
-        for (int c = 0; c <= upper; c++) {
-            sStart[c] += bucketStart[c];
-            bucketStart[c + 1] += sStart[c];
-        }
-        int[] lmsIndex = new int[n];
+    private static void suffixArray(int[] s, int n, int k, int[] sa, Workspace work, int depth) {
+        Level level = work.level(depth, n, k);
+        // bucketStart[c]: the first slot of value c (bucketStart[k] = n); sStart[c]: its first S-type slot
+        int[] bucketStart = level.bucketStart;
+        int[] sStart = level.sStart;
+        int[] cursor = level.cursor;
+        // the LMS positions, right to left, then reversed
+        int[] lms = level.lms;
         int m = 0;
-        for (int i = 1; i < n; i++) {
-            lmsIndex[i] = !sType[i - 1] && sType[i] ? m++ : -1;
+        // counts[2c + t]: the positions of value c and type t (1: S), one increment per position (a run of equal
+        // values chains its increments through memory)
+        int[] counts = level.counts;
+        Arrays.fill(counts, 0, 2 * k, 0);
+        int next = s[n - 1];
+        counts[2 * next]++; // position n - 1 is L-type: it is larger than the implicit end
+        int sType = 0;
+        for (int i = n - 2; i >= 0; i--) {
+            int c = s[i];
+            // branch-free (types alternate unpredictably on real data): S if smaller, the next's type if equal
+            int t = (c - next) >>> 31 | sType & ((c ^ next) - 1) >>> 31;
+            lms[m] = i + 1; // kept if i + 1 is LMS: S-type after an L-type
+            m += sType & ~t;
+            counts[2 * c + t]++;
+            sType = t;
+            next = c;
         }
-        lmsIndex[0] = -1;
-        int[] lms = new int[m];
-        for (int i = 1, k = 0; i < n; i++) {
-            if (lmsIndex[i] >= 0) {
-                lms[k++] = i;
-            }
+        for (int c = 0; c < k; c++) {
+            sStart[c] = bucketStart[c] + counts[2 * c];
+            bucketStart[c + 1] = sStart[c] + counts[2 * c + 1];
         }
-        int[] sa = new int[n];
-        int[] cursor = new int[upper + 2];
-        induce(s, sType, lms, sa, bucketStart, sStart, cursor);
+        for (int i = 0, j = m - 1; i < j; i++, j--) {
+            int p = lms[i];
+            lms[i] = lms[j];
+            lms[j] = p;
+        }
+        Arrays.fill(sa, 0, n, 0);
+        System.arraycopy(bucketStart, 1, cursor, 0, k);
+        for (int r = 0; r < m; r++) {
+            int p = lms[r];
+            sa[--cursor[s[p]]] = p; // in any order at first: this sorts their substrings
+        }
+        induce(s, n, k, sa, bucketStart, sStart, cursor);
         if (m == 0) {
-            return sa;
+            return;
         }
-        int[] sortedLms = new int[m];
-        for (int i = 0, k = 0; i < n; i++) {
-            if (sa[i] >= 0 && lmsIndex[sa[i]] >= 0) {
-                sortedLms[k++] = sa[i];
+        int[] reduced = level.reduced;
+        int names = nameLmsSubstrings(s, n, k, sa, bucketStart, sStart, lms, m, reduced);
+        if (names < m) {
+            suffixArray(reduced, m, names, sa, work, depth + 1);
+        } else {
+            for (int r = 0; r < m; r++) {
+                sa[reduced[r]] = r;
             }
         }
-        // Name each LMS substring by its rank among distinct ones; equal names need the recursion to order them.
-        int[] reduced = new int[m];
+        // the sorted LMS suffixes at the ends of their buckets, largest first
+        Arrays.fill(sa, m, n, 0);
+        System.arraycopy(bucketStart, 1, cursor, 0, k);
+        for (int i = m - 1; i >= 0; i--) {
+            int p = lms[sa[i]];
+            sa[i] = 0; // a suffix's slot is never left of its rank among the LMS suffixes: this may be its own
+            sa[--cursor[s[p]]] = p;
+        }
+        induce(s, n, k, sa, bucketStart, sStart, cursor);
+    }
+
+    /**
+     * Names the LMS substrings (to the next LMS position, inclusive) by their rank among distinct ones, from sa
+     * sorted by them: reduced[r] gets the name of the r-th LMS position (lms in text order); returns the number of
+     * names. Works in sa: the LMS suffixes move to sa[0..m), each substring's length goes to m + p / 2 (LMS
+     * positions are at least two apart and m &lt;= n / 2).
+     */
+    private static int nameLmsSubstrings(int[] s, int n, int k, int[] sa, int[] bucketStart, int[] sStart, int[] lms,
+            int m, int[] reduced) {
+        int found = 0;
+        for (int c = 0; c < k; c++) {
+            // an LMS suffix is S-type (in its bucket's S part) after a larger value
+            for (int i = sStart[c], end = bucketStart[c + 1]; i < end; i++) {
+                int p = sa[i];
+                sa[found] = p;
+                found += p > 0 && s[p - 1] > c ? 1 : 0;
+            }
+        }
+        // the last substring reaches the implicit end, which no other one has
+        for (int r = 0; r < m; r++) {
+            int p = lms[r];
+            sa[m + (p >> 1)] = (r + 1 < m ? lms[r + 1] + 1 : n + 1) - p;
+        }
         int name = 0;
-        reduced[lmsIndex[sortedLms[0]]] = 0;
-        for (int i = 1; i < m; i++) {
-            int l = sortedLms[i - 1];
-            int r = sortedLms[i];
-            int endL = lmsIndex[l] + 1 < m ? lms[lmsIndex[l] + 1] : n;
-            int endR = lmsIndex[r] + 1 < m ? lms[lmsIndex[r] + 1] : n;
-            boolean same = endL - l == endR - r;
-            if (same) {
-                while (l < endL && s[l] == s[r]) {
-                    l++;
-                    r++;
-                }
-                same = l != n && s[l] == s[r];
+        int prev = 0;
+        int prevLength = 0;
+        for (int i = 0; i < m; i++) {
+            int p = sa[i];
+            int length = sa[m + (p >> 1)];
+            boolean same = length == prevLength && p + length <= n && prev + length <= n;
+            for (int j = 0; same && j < length; j++) {
+                same = s[p + j] == s[prev + j];
             }
             if (!same) {
                 name++;
             }
-            reduced[lmsIndex[sortedLms[i]]] = name;
+            prev = p;
+            prevLength = length;
+            sa[m + (p >> 1)] = name - 1;
         }
-        int[] reducedSa = suffixArray(reduced, name);
-        for (int i = 0; i < m; i++) {
-            sortedLms[i] = lms[reducedSa[i]];
+        for (int r = 0; r < m; r++) {
+            reduced[r] = sa[m + (lms[r] >> 1)];
         }
-        induce(s, sType, sortedLms, sa, bucketStart, sStart, cursor);
-        return sa;
+        return name;
     }
 
-    /** From LMS suffixes in the given order: L-type suffixes by a forward scan, then S-type by a backward one. */
-    private static void induce(int[] s, boolean[] sType, int[] lms, int[] sa, int[] bucketStart, int[] sStart,
-            int[] cursor) {
-        int n = s.length;
-        java.util.Arrays.fill(sa, -1);
-        System.arraycopy(sStart, 0, cursor, 0, sStart.length);
-        for (int p : lms) {
-            sa[cursor[s[p]]++] = p;
-        }
-        System.arraycopy(bucketStart, 0, cursor, 0, bucketStart.length);
-        sa[cursor[s[n - 1]]++] = n - 1; // the last suffix is L-type: it is larger than the implicit end
+    /** From LMS suffixes placed in their buckets' S parts: L-type suffixes by a forward scan, then S-type by a backward one. */
+    private static void induce(int[] s, int n, int k, int[] sa, int[] bucketStart, int[] sStart, int[] cursor) {
+        System.arraycopy(bucketStart, 0, cursor, 0, k);
+        // the implicit end induces the last suffix, which is L-type; a suffix before an L-type one of the same
+        // value is L-type, and before an LMS one it is larger
+        sa[cursor[s[n - 1]]++] = n - 1;
         for (int i = 0; i < n; i++) {
-            int v = sa[i] - 1;
-            if (v >= 0 && !sType[v]) {
-                sa[cursor[s[v]]++] = v;
+            int p = sa[i];
+            if (p > 0) {
+                int c = s[p - 1];
+                if (c >= s[p]) {
+                    sa[cursor[c]++] = p - 1;
+                }
             }
         }
-        System.arraycopy(bucketStart, 0, cursor, 0, bucketStart.length);
+        System.arraycopy(bucketStart, 1, cursor, 0, k);
         for (int i = n - 1; i >= 0; i--) {
-            int v = sa[i] - 1;
-            if (v >= 0 && sType[v]) {
-                sa[--cursor[s[v] + 1]] = v;
+            int p = sa[i];
+            if (p > 0) {
+                int c = s[p - 1];
+                int after = s[p];
+                if (c < after || c == after && i >= sStart[after]) {
+                    sa[--cursor[c]] = p - 1;
+                }
+            }
+        }
+    }
+
+    /** A thread's work arrays: the top level's text, and per depth of the recursion a {@link Level}. */
+    private static final class Workspace {
+        private int[] text = new int[0];
+        private final List<Level> levels = new ArrayList<>();
+
+        int[] text(int n) {
+            if (text.length < n) {
+                text = new int[n];
+            }
+            return text;
+        }
+
+        /** The arrays of the given depth, large enough for a text of n values in [0, k). */
+        Level level(int depth, int n, int k) {
+            if (levels.size() == depth) {
+                levels.add(new Level());
+            }
+            Level level = levels.get(depth);
+            level.fit(n, k);
+            return level;
+        }
+    }
+
+    /**
+     * One depth's arrays, at least as long as its text needs (the code reads only the needed part): the LMS
+     * positions and the reduced text (positions 1..n-2 at least two apart: at most (n-1) / 2 of them), and the
+     * per-value bucket bounds.
+     */
+    private static final class Level {
+        int[] lms = new int[0];
+        int[] reduced = new int[0];
+        int[] bucketStart = new int[1];
+        int[] sStart = new int[0];
+        int[] cursor = new int[1];
+        int[] counts = new int[0];
+
+        void fit(int n, int k) {
+            if (lms.length < n / 2 + 1) {
+                lms = new int[n / 2 + 1];
+                reduced = new int[n / 2 + 1];
+            }
+            if (sStart.length < k) {
+                bucketStart = new int[k + 1];
+                sStart = new int[k];
+                cursor = new int[k + 1];
+                counts = new int[2 * k];
             }
         }
     }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +67,60 @@ class RotationSortTest {
         // what bzip2 sees in practice: float32 multiples of a step, many zeros, long equal stretches
         byte[] b = FloatBlocks.quantized(new Random(5), 60_000, 0.0125f, 3);
         assertSorted(b, b.length, RotationSort.order(b, b.length));
+    }
+
+    @Test
+    void reusesItsWorkArraysAcrossBlockSizes() {
+        // one thread's arrays serve every block: a large one, smaller ones with more and fewer values, again large
+        Random random = new Random(7);
+        byte[] large = FloatBlocks.quantized(random, 30_000, 0.05f, 2);
+        int[] first = RotationSort.order(large, large.length);
+        assertSorted(large, large.length, first);
+        for (int t = 0; t < 200; t++) {
+            int n = 1 + random.nextInt(t % 2 == 0 ? 50 : 5_000);
+            byte[] b = new byte[n];
+            int alphabet = 1 + random.nextInt(t % 3 == 0 ? 2 : 256);
+            for (int i = 0; i < n; i++) {
+                b[i] = (byte) random.nextInt(alphabet);
+            }
+            assertSorted(b, n, RotationSort.order(b, n));
+        }
+        byte[] dense = FloatBlocks.dense(random, 40_000, 0.1);
+        assertSorted(dense, dense.length, RotationSort.order(dense, dense.length));
+        assertArrayEquals(first, RotationSort.order(large, large.length));
+    }
+
+    @Test
+    void sortsOnSeveralThreadsAtOnce() throws Exception {
+        byte[][] blocks = new byte[6][];
+        int[][] expected = new int[blocks.length][];
+        for (int b = 0; b < blocks.length; b++) {
+            Random random = new Random(100 + b);
+            blocks[b] = b % 2 == 0 ? FloatBlocks.quantized(random, 5_000 + 3_000 * b, 0.02f, 3)
+                    : FloatBlocks.dense(random, 2_000 + 1_000 * b, 0.1);
+            expected[b] = RotationSort.order(blocks[b], blocks[b].length);
+            assertSorted(blocks[b], blocks[b].length, expected[b]);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int task = 0; task < 4; task++) {
+                int offset = task;
+                results.add(pool.submit(() -> {
+                    boolean same = true;
+                    for (int r = 0; r < 30; r++) {
+                        int b = (offset + r) % blocks.length;
+                        same &= Arrays.equals(expected[b], RotationSort.order(blocks[b], blocks[b].length));
+                    }
+                    return same;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
