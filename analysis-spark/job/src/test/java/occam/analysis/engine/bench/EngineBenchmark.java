@@ -38,8 +38,10 @@ import occam.schemas.TensorSpec;
  * last one by default) and its run's training split.
  *
  * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]
- * [--levels L] [--seed S]};
- * default {@code 1 2 --threads 1 --repeats 7}. Run with {@code --add-modules jdk.incubator.vector} for the Vector
+ * [--levels L] [--seed S] [--searches N]};
+ * default {@code 1 2 --threads 1 --repeats 7 --searches 1}. With {@code --searches N} the full search runs N times in
+ * the one JVM and each run's CPU time is printed: the first pays for compiling the search's code, the later ones
+ * cost what each checkpoint after the first costs an executor thread that analyses a run's checkpoints. Run with {@code --add-modules jdk.incubator.vector} for the Vector
  * API kernel (the benchmark prints which kernel ran).
  */
 public final class EngineBenchmark {
@@ -54,6 +56,8 @@ public final class EngineBenchmark {
     private static int levels;
     /** The search's seed for the full search ({@code --seed}); null: the default. */
     private static Long seed;
+    /** How many times the full search runs ({@code --searches}). */
+    private static int searches = 1;
 
     private EngineBenchmark() {}
 
@@ -75,6 +79,7 @@ public final class EngineBenchmark {
                     case "--step" -> step = Integer.parseInt(args[++i]);
                     case "--levels" -> levels = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--searches" -> searches = Integer.parseInt(args[++i]);
                     default -> layers.add(Integer.parseInt(flag));
                 }
             } catch (ArrayIndexOutOfBoundsException e) {
@@ -82,6 +87,9 @@ public final class EngineBenchmark {
             } catch (NumberFormatException e) {
                 usage(flag.startsWith("--") ? flag + " needs an integer, got '" + args[i] + "'" : "not a flag or a layer count: '" + flag + "'");
             }
+        }
+        if (searches < 1) {
+            usage("--searches needs a count of at least 1, got " + searches);
         }
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors visible, engine threads " + threads + ", matrix kernel: " + LossEvaluator.kernel()
@@ -156,9 +164,17 @@ public final class EngineBenchmark {
         settings = seed == null ? settings : settings.withSeed(seed);
         System.out.println("full search, " + (levels > 0 ? levels + " levels, " : "") + (seed == null ? "" : "seed " + seed + ", ")
                 + (levels > 0 || seed != null ? "otherwise " : "") + "default settings (" + settings.canonicalString() + "):");
-        long c0 = cpuNanos();
-        CheckpointAnalysis a = CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, p, train), checkpoint, settings, threads);
-        long cpu = cpuNanos() - c0;
+        CheckpointAnalysis a = null;
+        long cpu = 0;
+        for (int n = 1; n <= searches; n++) {
+            long c0 = cpuNanos();
+            a = CheckpointAnalyzer.analyze(new RunContext(checkpoint.runId(), spec, p, train), checkpoint, settings, threads);
+            cpu = cpuNanos() - c0;
+            if (searches > 1 && threads == 1) {
+                System.out.printf("  search %d of %d: thread CPU time %.2f s (wall %.2f s)%n", n, searches, cpu / 1e9,
+                        a.stats().wallNanos() / 1e9);
+            }
+        }
         System.out.println("  " + a.stats());
         Map<String, int[]> byPhase = new java.util.TreeMap<>(); // "phase level" -> models, compressed
         for (occam.analysis.engine.EvaluationRow e : a.evaluations()) {
@@ -170,7 +186,8 @@ public final class EngineBenchmark {
         byPhase.forEach((k, n) -> phases.append(' ').append(k).append(' ').append(n[0]).append(" (").append(n[1]).append(')'));
         System.out.println(phases);
         if (threads == 1) {
-            System.out.printf("  thread CPU time of the whole analysis: %.2f s (wall %.2f s)%n", cpu / 1e9, a.stats().wallNanos() / 1e9);
+            System.out.printf("  thread CPU time of the whole analysis%s: %.2f s (wall %.2f s)%n", searches > 1 ? " (the last search)" : "",
+                    cpu / 1e9, a.stats().wallNanos() / 1e9);
         }
         System.out.printf("  checkpoint: loss %.4f nats, accuracy %.3f, naive %,d bytes%n", a.baseline().lossNats(),
                 a.baseline().trainAccuracy(), a.baseline().naiveBzip2Bytes());
