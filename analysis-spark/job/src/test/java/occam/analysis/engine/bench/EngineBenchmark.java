@@ -40,9 +40,9 @@ import occam.schemas.TensorSpec;
  * <p>Usage: {@code EngineBenchmark [layers...] [--threads N] [--repeats R] [--archive ROOT --run ID [--step N]]
  * [--levels L] [--seed S] [--searches N]};
  * default {@code 1 2 --threads 1 --repeats 7 --searches 1}. With {@code --searches N} the full search runs N times in
- * the one JVM and each run's CPU time is printed: the first pays for compiling the search's code, the later ones
- * cost what each checkpoint after the first costs an executor thread that analyses a run's checkpoints. Run with {@code --add-modules jdk.incubator.vector} for the Vector
- * API kernel (the benchmark prints which kernel ran).
+ * one JVM and each run's CPU time is printed: the first pays for compiling the search's code, the later ones cost
+ * what an executor thread pays for each later checkpoint of a run. Run with {@code --add-modules
+ * jdk.incubator.vector} for the Vector API kernel (the benchmark prints which kernel ran).
  */
 public final class EngineBenchmark {
 
