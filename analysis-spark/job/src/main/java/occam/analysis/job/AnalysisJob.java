@@ -115,8 +115,9 @@ final class AnalysisJob {
      * commit run there was cut off (measured: an interrupted wave of 5 checkpoints lost at 30 s).
      */
     static final class Interruption {
-        // Hadoop runs hooks of higher priority first; Spark's hook (every Spark shutdown hook) has priority 40
-        static final int BEFORE_SPARK_STOPS = 50;
+        // Hadoop runs hooks of higher priority first; Spark registers its hook (every Spark shutdown hook) at
+        // FileSystem's priority + 30
+        static final int BEFORE_SPARK_STOPS = org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
         /** A commit that has not ended by then is given up (the rerun does its checkpoints): the JVM must exit. */
         static final long COMMIT_WAIT_MILLIS = 120_000;
         /** How long Hadoop lets the hook run: the commit's wait, then releasing the lock. */
